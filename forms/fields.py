@@ -1,0 +1,91 @@
+"""WTForms fields whose built-in error messages are ours, so they exist in Kyrgyz too."""
+
+from __future__ import annotations
+
+import decimal
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import fields
+from wtforms.validators import ValidationError
+
+BAD_DATE = _l("Enter a date as DD.MM.YYYY.")
+BAD_DATETIME = _l("Enter a date and time.")
+BAD_NUMBER = _l("Enter a number.")
+BAD_CHOICE = _l("Choose a value from the list.")
+
+
+def _first(valuelist):
+    return (valuelist[0] or "").strip() if valuelist else ""
+
+
+class DateField(fields.DateField):
+    """Accepts the browser's ISO date and the DD.MM.YYYY people type."""
+
+    def process_formdata(self, valuelist):
+        text = _first(valuelist)
+        self.data = None
+        if not text:
+            return
+        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                self.data = datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+                return
+            except ValueError:
+                continue
+        raise ValueError(BAD_DATE)
+
+
+class DateTimeField(fields.DateTimeLocalField):
+    """A wall-clock time in Asia/Bishkek; ISO with or without seconds."""
+
+    def process_formdata(self, valuelist):
+        text = _first(valuelist)
+        self.data = None
+        if not text:
+            return
+        for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"):
+            try:
+                self.data = datetime.strptime(text, fmt)  # noqa: DTZ007 - local, converted later
+                return
+            except ValueError:
+                continue
+        raise ValueError(BAD_DATETIME)
+
+
+class IntegerField(fields.IntegerField):
+    def process_formdata(self, valuelist):
+        text = _first(valuelist)
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = int(text)
+        except ValueError as exc:
+            raise ValueError(BAD_NUMBER) from exc
+
+
+class DecimalField(fields.DecimalField):
+    def process_formdata(self, valuelist):
+        text = _first(valuelist).replace(",", ".")
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = decimal.Decimal(text)
+        except (decimal.InvalidOperation, ValueError) as exc:
+            raise ValueError(BAD_NUMBER) from exc
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError(BAD_NUMBER)
+
+
+class SelectField(fields.SelectField):
+    def pre_validate(self, form):
+        if self.data in (None, "") and not self.flags.required:
+            return
+        if self.choices is not None and self.data not in {str(v) for v, _ in self.choices}:
+            raise ValidationError(BAD_CHOICE)
+
+
+__all__ = ["DateField", "DateTimeField", "DecimalField", "IntegerField", "SelectField"]

@@ -1,0 +1,64 @@
+"""Domain validators with messages in the user's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from incidents.models.timeutil import LOCAL_TZ
+
+REQUIRED = _l("This field is required.")
+
+
+def required():
+    return DataRequired(message=REQUIRED)
+
+
+def present():
+    """Required, but 0 and False are valid answers."""
+    return InputRequired(message=REQUIRED)
+
+
+def length(max_: int, min_: int = -1):
+    return Length(
+        min=min_, max=max_, message=_l("Keep it to at most %(max)d characters.", max=max_)
+    )
+
+
+def number_range(lo, hi):
+    return NumberRange(
+        min=lo, max=hi, message=_l("Enter a value from %(lo)s to %(hi)s.", lo=lo, hi=hi)
+    )
+
+
+def _today_local() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def _now_local() -> datetime:
+    return datetime.now(LOCAL_TZ).replace(tzinfo=None)
+
+
+def not_in_future(form, field):
+    value = field.data
+    if value is None:
+        return
+    limit = _now_local() if isinstance(value, datetime) else _today_local()
+    if value > limit:
+        raise ValidationError(_l("This date is in the future."))
+
+
+def not_before_field(other_name: str, message):
+    def check(form, field):
+        other = form[other_name].data
+        if field.data is not None and other is not None and field.data < other:
+            raise ValidationError(message)
+
+    return check
+
+
+def not_blank(form, field):
+    if field.data is not None and isinstance(field.data, str) and not field.data.strip():
+        raise ValidationError(REQUIRED)

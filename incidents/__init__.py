@@ -1,0 +1,75 @@
+"""The incident investigation service: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config
+
+
+def create_app(config_object: type = Config, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_object)
+    app.config.from_prefixed_env("INCIDENTS")
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path, 'incidents.sqlite3')}"
+        )
+    if not app.config.get("DOCUMENT_STORE"):
+        app.config["DOCUMENT_STORE"] = str(Path(app.instance_path, "documents"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+
+    from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+
+    from . import auth  # noqa: F401  (registers the user loader and token auth)
+    from .cli import register_cli
+    from .views import register_views
+
+    register_views(app)
+    register_cli(app)
+    _enable_sqlite_foreign_keys(app)
+    return app
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A random secret kept beside the SQLite file, so a fresh install is not insecure."""
+    path = Path(instance_path, "secret_key")
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    from sqlalchemy import event
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        from .extensions import db
+
+        @event.listens_for(db.engine, "connect")
+        def _fk_on(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()

@@ -1,0 +1,61 @@
+"""Command-line tasks: demo data, translations, the workflow diagram."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = Path(__file__).parent / "translations"
+DIAGRAM = ROOT / "workflows" / "accident.md"
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("demo")
+    @click.option("--password", default=None, help="One password for every demo user.")
+    def demo(password):
+        """Load a demo employer, a user per role and cases at every stage (idempotent)."""
+        from .demo import load_demo
+
+        users = load_demo(password)
+        if users is None:
+            click.echo("Demo data already loaded.")
+            return
+        click.echo("Demo users (e-mail / password / role):")
+        for email, pw, role in users:
+            click.echo(f"  {email:32} {pw:16} {role}")
+
+    @app.cli.group("translate")
+    def translate():
+        """Extract, update and compile the ky, ru and en catalogs."""
+
+    def _pybabel(*args):
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)  # noqa: S603
+
+    @translate.command("update")
+    def update():
+        pot = TRANSLATIONS / "messages.pot"
+        _pybabel("extract", "-F", str(TRANSLATIONS / "babel.cfg"), "-k", "_l", "--no-location",
+                 "-o", str(pot), str(ROOT / "incidents"), str(ROOT / "forms"),
+                 str(ROOT / "workflows"))
+        _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+
+    @translate.command("compile")
+    def compile_():
+        _pybabel("compile", "-d", str(TRANSLATIONS))
+
+    @app.cli.group("workflows")
+    def workflows_group():
+        """The state machine diagrams."""
+
+    @workflows_group.command("diagram")
+    def diagram():
+        """Rewrite workflows/accident.md from the transition table."""
+        from workflows.accident import diagram_markdown
+
+        DIAGRAM.write_text(diagram_markdown(), encoding="utf-8")
+        click.echo(f"wrote {DIAGRAM}")

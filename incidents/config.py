@@ -1,0 +1,36 @@
+"""Configuration. Every key can be overridden by an INCIDENTS_* environment variable
+(Flask's from_prefixed_env) or by the overrides passed to create_app()."""
+
+import os
+
+
+class Config:
+    # None -> a random key kept in the instance folder (see create_app)
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # None -> SQLite in the instance folder
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    LANGUAGES = ("ky", "ru", "en")
+    DOCUMENT_LANGUAGES = ("ru", "ky")
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Bishkek"
+    BOOTSTRAP_SERVE_LOCAL = True  # closed networks: never a CDN
+    RULE_PACK = "kr"
+    DOCUMENT_STORE = None  # None -> <instance>/documents
+    CASES_PER_PAGE = 20
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a long form on a slow line must not expire mid-typing
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # argon2 parameters; tests lower them to keep the suite fast
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536
+    API_TOKEN_DAYS = 30
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test"  # noqa: S105 - tests only
+    WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_COST = 1024

@@ -1,0 +1,295 @@
+"""Demo data: an employer, its insurer, the inspectors, a user per role, and cases at every
+stage, driven through the same services a person uses, so every document is real."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+
+from .auth import hash_password
+from .extensions import db
+from .models import CommissionRole, Organisation, OrgKind, Outcome, Role, Severity, User
+from .models.timeutil import LOCAL_TZ
+from .services import cases
+
+DOMAIN = "demo.kg"
+USERS = [
+    ("specialist", "Айгүл Токтосунова", "Специалист по охране труда", Role.specialist, "employer"),
+    ("head", "Бакыт Осмонов", "Директор", Role.head, "employer"),
+    ("member", "Нурлан Жумабеков", "Главный инженер", Role.member, "employer"),
+    (
+        "inspector",
+        "Эрмек Сыдыков",
+        "Государственный инспектор труда",
+        Role.inspector,
+        "inspectorate",
+    ),
+    ("union", "Жылдыз Мамытова", "Технический инспектор профсоюза", Role.union_inspector, "union"),
+    ("insurer", "Марат Абдыкадыров", "Специалист по урегулированию", Role.insurer, "insurer"),
+]
+
+
+def _local(days_ago: float, hour: int = 10, minute: int = 0) -> datetime:
+    today = datetime.now(LOCAL_TZ).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return (today - timedelta(days=days_ago)).replace(tzinfo=None)
+
+
+def _victim(name, sex="male", born=date(1988, 4, 12), occupation="Монтажник", severity=None):
+    return {
+        "full_name": name,
+        "sex": sex,
+        "birth_date": born,
+        "person_category": "employee",
+        "occupation": occupation,
+        "service_total_years": Decimal("6.5"),
+        "service_employer_years": Decimal("2.0"),
+        "induction_briefing_date": date(2024, 3, 1),
+        "workplace_briefing_type": "repeated",
+        "workplace_briefing_date": date(2026, 9, 1),
+        "internship": "01.03.2024–14.03.2024",
+        "training_date": date(2024, 3, 20),
+        "knowledge_test_date": date(2024, 3, 25),
+        "knowledge_test_protocol": "17",
+        "injury_nature": "Перелом лучевой кости",
+        "body_part": "Левое предплечье",
+        "medical_severity": severity,
+        "intoxication": "none",
+        "intoxication_degree": None,
+    }
+
+
+def _report(actor, days_ago, place, victim, category="light"):
+    return cases.report(
+        actor,
+        {
+            "category": category,
+            "occurred_at": _local(days_ago, 9, 40),
+            "reported_at": _local(days_ago, 10, 15),
+            "shift_started_at": _local(days_ago, 8, 0),
+            "place": place,
+            "structural_unit": "Участок № 2",
+            "work_performed": "Монтаж опалубки перекрытия второго этажа",
+            "circumstances": (
+                "При переходе по настилу лесов работник оступился на незакреплённой доске "
+                "и упал с высоты около 1,5 м на бетонное основание."
+            ),
+            "first_aid": "Первая помощь оказана мастером участка, вызвана скорая помощь.",
+        },
+        victim,
+    )
+
+
+def _commission(case, actor):
+    for name, position, org, role in [
+        ("Бакыт Осмонов", "Директор", "ОсОО «Ала-Тоо Курулуш»", CommissionRole.chair),
+        (
+            "Айгүл Токтосунова",
+            "Специалист по охране труда",
+            "ОсОО «Ала-Тоо Курулуш»",
+            CommissionRole.member,
+        ),
+        (
+            "Жылдыз Мамытова",
+            "Технический инспектор профсоюза",
+            "Профсоюз строителей",
+            CommissionRole.member,
+        ),
+    ]:
+        cases.add_child(
+            case,
+            actor,
+            "commission",
+            {
+                "full_name": name,
+                "position": position,
+                "organisation_name": org,
+                "role": role,
+                "responsible_for_site_safety": False,
+            },
+            None,
+        )
+
+
+def _findings(case, actor):
+    for v in case.victims:
+        cases.update_child(case, actor, "victims", v.id, {"medical_severity": Severity.light}, None)
+    cases.update_findings(
+        case,
+        actor,
+        {
+            "event_type_code": "02",
+            "equipment": "Инвентарные строительные леса ЛСП-40, настил из досок 50 мм.",
+            "workplace_assessment": "Аттестация рабочего места проведена 12.02.2025, класс 3.1",
+            "work_related": True,
+            "work_related_ground": "Несчастный случай произошёл в рабочее время при выполнении "
+            "трудовых обязанностей.",
+        },
+        None,
+    )
+    cases.add_child(
+        case,
+        actor,
+        "causes",
+        {
+            "code": "09",
+            "is_main": True,
+            "description": "Неудовлетворительное содержание настила лесов: доска не закреплена.",
+            "violated_norm": "Правила охраны труда в строительстве, п. 6.2.18",
+        },
+        None,
+    )
+    cases.add_child(
+        case,
+        actor,
+        "causes",
+        {
+            "code": "10",
+            "is_main": False,
+            "description": "Недостаточный контроль за соблюдением инструкции по охране труда.",
+            "violated_norm": "Инструкция по охране труда для монтажника, п. 3.4",
+        },
+        None,
+    )
+    cases.add_child(
+        case,
+        actor,
+        "responsible",
+        {
+            "full_name": "Кубат Эсенов",
+            "position": "Мастер участка № 2",
+            "violated_norms": "Не обеспечил закрепление настила лесов (п. 6.2.18 Правил).",
+        },
+        None,
+    )
+    cases.add_child(
+        case,
+        actor,
+        "measures",
+        {
+            "action": "Провести внеплановый инструктаж работников участка № 2.",
+            "due_date": (datetime.now(LOCAL_TZ) + timedelta(days=7)).date(),
+            "owner": "Айгүл Токтосунова",
+        },
+        None,
+    )
+    cases.add_child(
+        case,
+        actor,
+        "witnesses",
+        {
+            "full_name": "Азамат Бекболотов",
+            "position": "Монтажник",
+            "contact": "+996 555 123 456",
+        },
+        None,
+    )
+
+
+def _fire(case, actor, *triggers, **kw):
+    for trigger in triggers:
+        cases.advance(case, actor, trigger, **kw)
+
+
+def load_demo(password: str | None = None):
+    """Returns [(email, password, role)] or None when the demo is already there."""
+    if db.session.execute(
+        db.select(User).where(User.email == f"specialist@{DOMAIN}")
+    ).scalar_one_or_none():
+        return None
+    insurer = Organisation(
+        kind=OrgKind.insurer,
+        name="ОАО «Ак-Суу Камсыздандыруу»",
+        tax_id="01204199910012",
+        address="г. Бишкек, ул. Киевская, 77",
+        phone="+996 312 610 000",
+    )
+    orgs = {
+        "employer": Organisation(
+            kind=OrgKind.employer,
+            name="ОсОО «Ала-Тоо Курулуш»",
+            tax_id="02512201810045",
+            activity_code="41.20.0",
+            address="г. Бишкек, ул. Токтогула, 125",
+            phone="+996 312 900 100",
+            headcount=120,
+            insurer=insurer,
+            policy_number="ГО-2026-00417",
+        ),
+        "inspectorate": Organisation(
+            kind=OrgKind.inspectorate, name="Служба по надзору в сфере труда, г. Бишкек"
+        ),
+        "union": Organisation(kind=OrgKind.trade_union, name="Профсоюз работников строительства"),
+        "insurer": insurer,
+    }
+    db.session.add_all(orgs.values())
+    created, users = [], {}
+    for login, name, position, role, org in USERS:
+        pw = password or secrets.token_urlsafe(9)
+        user = User(
+            email=f"{login}@{DOMAIN}",
+            name=name,
+            position=position,
+            role=role,
+            organisation=orgs[org],
+            password_hash=hash_password(pw),
+            language="ru",
+        )
+        db.session.add(user)
+        users[login] = user
+        created.append((user.email, pw, role.value))
+    db.session.flush()
+    spec, head = users["specialist"], users["head"]
+
+    # 1. just reported
+    _report(
+        spec, 0.1, "Строительный объект «Жилой дом», ул. Ахунбаева, 97", _victim("Талант Асанов")
+    )
+    # 2. reported three days ago and never notified: the notice deadline is overdue
+    _report(
+        spec,
+        3,
+        "Склад материалов, ул. Льва Толстого, 19",
+        _victim("Гүлнара Өмүрбекова", sex="female", born=date(1995, 11, 2), occupation="Кладовщик"),
+    )
+    # 3. under investigation
+    c3 = _report(
+        spec, 1, "Строительный объект «Бизнес-центр», пр. Чуй, 160", _victim("Эрлан Кадыров")
+    )
+    _fire(c3, spec, "notify")
+    _commission(c3, spec)
+    _fire(c3, spec, "form_commission", "start_investigation")
+    # 4. act drafted, waiting for approval
+    c4 = _report(spec, 2, "Строительный объект «Школа», с. Кой-Таш", _victim("Руслан Абдиев"))
+    _fire(c4, spec, "notify")
+    _commission(c4, spec)
+    _fire(c4, spec, "form_commission", "start_investigation")
+    _findings(c4, spec)
+    _fire(c4, spec, "draft_act")
+    # 5. closed, with every document
+    c5 = _report(
+        spec, 20, "Строительный объект «Жилой дом», ул. Ахунбаева, 97", _victim("Мирлан Токтогулов")
+    )
+    _fire(c5, spec, "notify")
+    _commission(c5, spec)
+    _fire(c5, spec, "form_commission", "start_investigation")
+    _findings(c5, spec)
+    _fire(c5, spec, "draft_act")
+    _fire(c5, head, "approve_act")
+    _fire(c5, spec, "notify_insurer")
+    for v in c5.victims:
+        cases.record_outcome(c5, spec, v.id, {"outcome": Outcome.recovered, "days_lost": 18}, None)
+    _fire(c5, spec, "close")
+    db.session.commit()
+    _remember(created)
+    return created
+
+
+def _remember(created) -> None:
+    """Keep the generated demo passwords beside the database so the start script can show them."""
+    path = Path(current_app.instance_path, "demo-users.txt")
+    path.write_text("".join(f"{e}\t{p}\t{r}\n" for e, p, r in created), encoding="utf-8")
+    path.chmod(0o600)

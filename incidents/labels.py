@@ -1,0 +1,135 @@
+"""Display labels of stored enum values and rule-pack codes, in the user's language."""
+
+from __future__ import annotations
+
+from flask import current_app, has_app_context
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from .models import (
+    BriefingType,
+    CaseStatus,
+    Category,
+    CommissionRole,
+    Intoxication,
+    Outcome,
+    Role,
+    Severity,
+    Sex,
+)
+from .rules import load as load_rules
+
+LABELS = {
+    CaseStatus: {
+        CaseStatus.reported: _l("Reported"),
+        CaseStatus.notified: _l("Notices sent"),
+        CaseStatus.commission_formed: _l("Commission formed"),
+        CaseStatus.investigating: _l("Investigating"),
+        CaseStatus.suspended: _l("Suspended"),
+        CaseStatus.act_drafted: _l("Act drafted"),
+        CaseStatus.act_approved: _l("Act approved"),
+        CaseStatus.insurer_notified: _l("Insurer notified"),
+        CaseStatus.closed: _l("Closed"),
+        CaseStatus.cancelled: _l("Cancelled"),
+    },
+    Category: {
+        Category.light: _l("Light"),
+        Category.severe: _l("Severe"),
+        Category.fatal: _l("Fatal"),
+        Category.group: _l("Group"),
+    },
+    Severity: {
+        Severity.light: _l("Light injury"),
+        Severity.severe: _l("Severe injury"),
+        Severity.fatal: _l("Fatal"),
+    },
+    Sex: {Sex.male: _l("Male"), Sex.female: _l("Female")},
+    Outcome: {
+        Outcome.under_treatment: _l("Under treatment"),
+        Outcome.recovered: _l("Recovered"),
+        Outcome.transferred: _l("Transferred to other work"),
+        Outcome.disability: _l("Disability established"),
+        Outcome.died: _l("Died"),
+    },
+    Intoxication: {
+        Intoxication.none: _l("None"),
+        Intoxication.alcohol: _l("Alcohol"),
+        Intoxication.narcotic: _l("Narcotic"),
+        Intoxication.toxic: _l("Toxic"),
+    },
+    BriefingType: {
+        BriefingType.primary: _l("Primary"),
+        BriefingType.repeated: _l("Repeated"),
+        BriefingType.unscheduled: _l("Unscheduled"),
+        BriefingType.targeted: _l("Targeted"),
+    },
+    CommissionRole: {CommissionRole.chair: _l("Chair"), CommissionRole.member: _l("Member")},
+    Role: {
+        Role.admin: _l("Administrator"),
+        Role.specialist: _l("Labour-protection specialist"),
+        Role.head: _l("Employer head"),
+        Role.member: _l("Commission member"),
+        Role.inspector: _l("State labour inspector"),
+        Role.union_inspector: _l("Trade-union inspector"),
+        Role.victim: _l("Victim or trusted person"),
+        Role.insurer: _l("Insurer"),
+    },
+}
+
+TRIGGER_LABELS = {
+    "notify": _l("Send notices"),
+    "form_commission": _l("Form the commission"),
+    "start_investigation": _l("Start the investigation"),
+    "extend_deadline": _l("Extend the deadline"),
+    "suspend": _l("Suspend"),
+    "resume": _l("Resume"),
+    "draft_act": _l("Draft the act"),
+    "approve_act": _l("Approve the act"),
+    "notify_insurer": _l("Notify the insurer"),
+    "close": _l("Close the case"),
+    "reopen": _l("Reopen"),
+    "cancel": _l("Cancel the case"),
+}
+
+DOCUMENT_LABELS = {
+    "notice": _l("Accident notice"),
+    "commission_order": _l("Order forming the commission"),
+    "act_n1": _l("Act N-1"),
+    "insurer_notice": _l("Notice to the insurer"),
+    "closure_summary": _l("Closure summary and register entry"),
+}
+
+
+def label(value) -> str:
+    """The translated label of an enum member; '' for None."""
+    if value is None:
+        return ""
+    return str(LABELS[type(value)].get(value, value))
+
+
+def choices(enum_cls, blank: bool = False) -> list[tuple[str, object]]:
+    items = [(m.value, LABELS[enum_cls][m]) for m in enum_cls]
+    return [("", "—"), *items] if blank else items
+
+
+def lang() -> str:
+    return str(get_locale() or "ru") if has_app_context() else "ru"
+
+
+def rules():
+    pack = current_app.config["RULE_PACK"] if has_app_context() else "kr"
+    return load_rules(pack)
+
+
+def code_label(which: str, code: str | None) -> str:
+    if not code:
+        return ""
+    return rules().label(which, code, lang())
+
+
+def code_choices(which: str, blank: bool = False, with_code: bool = True):
+    items = [
+        (c.code, f"{c.code} — {c.label_in(lang())}" if with_code else c.label_in(lang()))
+        for c in rules().code_list(which)
+    ]
+    return [("", "—"), *items] if blank else items

@@ -1,0 +1,55 @@
+"""Every model, imported so Alembic and the tests see the whole schema."""
+
+from .case import (
+    Case,
+    CaseTransition,
+    Cause,
+    CommissionMember,
+    GeneratedDocument,
+    Measure,
+    ResponsiblePerson,
+    Victim,
+    Witness,
+)
+from .enums import (
+    BriefingType,
+    CaseKind,
+    CaseStatus,
+    Category,
+    CommissionRole,
+    DocumentKind,
+    Intoxication,
+    OrgKind,
+    Outcome,
+    Role,
+    Severity,
+    Sex,
+)
+from .org import ApiToken, Organisation, User
+
+__all__ = [
+    "ApiToken",
+    "BriefingType",
+    "Case",
+    "CaseKind",
+    "CaseStatus",
+    "CaseTransition",
+    "Category",
+    "Cause",
+    "CommissionMember",
+    "CommissionRole",
+    "DocumentKind",
+    "GeneratedDocument",
+    "Intoxication",
+    "Measure",
+    "OrgKind",
+    "Organisation",
+    "Outcome",
+    "ResponsiblePerson",
+    "Role",
+    "Severity",
+    "Sex",
+    "User",
+    "Victim",
+    "Witness",
+]

@@ -1,0 +1,287 @@
+"""The case aggregate: an accident with its victims, witnesses, commission and findings.
+
+Rows here are never hard-deleted: a cancelled case keeps everything, and child rows removed
+in a form are marked ``removed_at`` so the investigation record stays complete."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .enums import (
+    BriefingType,
+    CaseKind,
+    CaseStatus,
+    Category,
+    CommissionRole,
+    Intoxication,
+    Outcome,
+    Severity,
+    Sex,
+    db_enum,
+)
+from .org import Organisation, User
+from .timeutil import utcnow
+
+
+def _live(rows):
+    return [r for r in rows if r.removed_at is None]
+
+
+class Case(db.Model):
+    __tablename__ = "case_file"
+    __table_args__ = (UniqueConstraint("organisation_id", "year", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    year: Mapped[int]
+    seq: Mapped[int]
+    kind: Mapped[CaseKind] = mapped_column(db_enum(CaseKind), default=CaseKind.accident)
+    category: Mapped[Category] = mapped_column(db_enum(Category))
+    status: Mapped[CaseStatus] = mapped_column(db_enum(CaseStatus), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    occurred_at: Mapped[datetime]
+    reported_at: Mapped[datetime]  # when the employer learned of it: deadlines count from here
+    place: Mapped[str] = mapped_column(String(500))
+    work_performed: Mapped[str] = mapped_column(Text)
+    circumstances: Mapped[str] = mapped_column(Text)
+    first_aid: Mapped[str | None] = mapped_column(Text)
+    structural_unit: Mapped[str | None] = mapped_column(String(300))
+    shift_started_at: Mapped[datetime | None]
+
+    # findings of the commission (act N-1 sections 7-9)
+    event_type_code: Mapped[str | None] = mapped_column(String(10))
+    equipment: Mapped[str | None] = mapped_column(Text)
+    workplace_assessment: Mapped[str | None] = mapped_column(String(300))
+    work_related: Mapped[bool | None]
+    work_related_ground: Mapped[str | None] = mapped_column(Text)
+
+    # the legal clock
+    notified_at: Mapped[datetime | None]
+    commission_formed_at: Mapped[datetime | None]
+    commission_order_number: Mapped[str | None] = mapped_column(String(40))
+    # the order date, or the reopening date after a reopen
+    investigation_started_at: Mapped[datetime | None]
+    investigation_ended_at: Mapped[datetime | None]
+    act_approved_at: Mapped[datetime | None]
+    insurer_notified_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    extension_days: Mapped[int] = mapped_column(default=0)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    suspended_at: Mapped[datetime | None]
+    paused_seconds: Mapped[int] = mapped_column(default=0)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    victims_all: Mapped[list[Victim]] = relationship(
+        back_populates="case", order_by="Victim.id", cascade="save-update, merge"
+    )
+    witnesses_all: Mapped[list[Witness]] = relationship(order_by="Witness.id")
+    commission_all: Mapped[list[CommissionMember]] = relationship(order_by="CommissionMember.id")
+    causes_all: Mapped[list[Cause]] = relationship(order_by="Cause.id")
+    responsible_all: Mapped[list[ResponsiblePerson]] = relationship(order_by="ResponsiblePerson.id")
+    measures_all: Mapped[list[Measure]] = relationship(order_by="Measure.id")
+    documents: Mapped[list[GeneratedDocument]] = relationship(
+        back_populates="case", order_by="GeneratedDocument.id"
+    )
+    transitions: Mapped[list[CaseTransition]] = relationship(order_by="CaseTransition.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __init__(self, **kwargs):
+        # transitions needs a state before the first flush; a column default comes too late
+        kwargs.setdefault("status", CaseStatus.reported)
+        super().__init__(**kwargs)
+
+    @property
+    def number(self) -> str:
+        return f"{self.seq}/{self.year}"
+
+    @property
+    def victims(self) -> list[Victim]:
+        return _live(self.victims_all)
+
+    @property
+    def witnesses(self) -> list[Witness]:
+        return _live(self.witnesses_all)
+
+    @property
+    def commission(self) -> list[CommissionMember]:
+        return _live(self.commission_all)
+
+    @property
+    def causes(self) -> list[Cause]:
+        return _live(self.causes_all)
+
+    @property
+    def responsible(self) -> list[ResponsiblePerson]:
+        return _live(self.responsible_all)
+
+    @property
+    def measures(self) -> list[Measure]:
+        return _live(self.measures_all)
+
+    @property
+    def chair(self) -> CommissionMember | None:
+        return next((m for m in self.commission if m.role == CommissionRole.chair), None)
+
+    def current_documents(self) -> list[GeneratedDocument]:
+        return [d for d in self.documents if d.superseded_at is None]
+
+    def touch(self) -> None:
+        """Mark the case changed: bumps the version counter used for edit conflicts."""
+        self.updated_at = utcnow()
+
+
+class _ChildMixin:
+    removed_at: Mapped[datetime | None]
+
+
+class Victim(_ChildMixin, db.Model):
+    __tablename__ = "victim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    sex: Mapped[Sex] = mapped_column(db_enum(Sex))
+    birth_date: Mapped[date]
+    person_category: Mapped[str] = mapped_column(String(40))  # rule-pack code list (Law art. 2)
+    occupation: Mapped[str] = mapped_column(String(200))
+    service_total_years: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    service_employer_years: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    # act section 6: briefings and training
+    induction_briefing_date: Mapped[date | None]
+    workplace_briefing_type: Mapped[BriefingType | None] = mapped_column(db_enum(BriefingType))
+    workplace_briefing_date: Mapped[date | None]
+    internship: Mapped[str | None] = mapped_column(String(300))
+    training_date: Mapped[date | None]
+    knowledge_test_date: Mapped[date | None]
+    knowledge_test_protocol: Mapped[str | None] = mapped_column(String(60))
+    # act section 8
+    injury_nature: Mapped[str | None] = mapped_column(String(300))
+    body_part: Mapped[str | None] = mapped_column(String(200))
+    medical_severity: Mapped[Severity | None] = mapped_column(db_enum(Severity))
+    intoxication: Mapped[Intoxication] = mapped_column(
+        db_enum(Intoxication), default=Intoxication.none
+    )
+    intoxication_degree: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[Outcome | None] = mapped_column(db_enum(Outcome))
+    days_lost: Mapped[int | None]
+
+    case: Mapped[Case] = relationship(back_populates="victims_all")
+
+    def age_on(self, day: date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+class Witness(_ChildMixin, db.Model):
+    __tablename__ = "witness"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(300))
+
+
+class CommissionMember(_ChildMixin, db.Model):
+    __tablename__ = "commission_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    organisation_name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[CommissionRole] = mapped_column(db_enum(CommissionRole))
+    # nobody directly responsible for safety at the site may sit on the commission
+    responsible_for_site_safety: Mapped[bool] = mapped_column(default=False)
+
+
+class Cause(_ChildMixin, db.Model):
+    __tablename__ = "cause"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    code: Mapped[str] = mapped_column(String(10))  # rule-pack cause code list
+    is_main: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(Text)
+    violated_norm: Mapped[str | None] = mapped_column(String(500))
+
+
+class ResponsiblePerson(_ChildMixin, db.Model):
+    __tablename__ = "responsible_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    violated_norms: Mapped[str] = mapped_column(Text)
+
+
+class Measure(_ChildMixin, db.Model):
+    __tablename__ = "measure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    action: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date]
+    owner: Mapped[str] = mapped_column(String(200))
+    done_at: Mapped[date | None]
+
+
+class GeneratedDocument(db.Model):
+    """One rendered file. Files are content-addressed (named by SHA-256) and never rewritten;
+    a newer version marks the older one superseded."""
+
+    __tablename__ = "generated_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    victim_id: Mapped[int | None] = mapped_column(ForeignKey("victim.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5))
+    version: Mapped[int]
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    superseded_at: Mapped[datetime | None]
+    frozen: Mapped[bool] = mapped_column(default=False)
+
+    case: Mapped[Case] = relationship(back_populates="documents")
+    victim: Mapped[Victim | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_at is None
+
+
+class CaseTransition(db.Model):
+    """The audit row written for every fired trigger."""
+
+    __tablename__ = "case_transition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    trigger: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[User | None] = relationship()

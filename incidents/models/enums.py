@@ -1,0 +1,99 @@
+"""Canonical enum values stored in the database. Labels are translated at display time
+(see incidents/labels.py); names equal values so the stored VARCHAR reads as the name."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    admin = "admin"
+    specialist = "specialist"  # employer's labour-protection specialist
+    head = "head"  # employer's head: approves the act
+    member = "member"  # employer staff on a commission
+    inspector = "inspector"  # state labour inspector
+    union_inspector = "union_inspector"  # trade-union technical inspector
+    victim = "victim"  # victim or trusted person
+    insurer = "insurer"
+
+
+class OrgKind(StrEnum):
+    employer = "employer"
+    insurer = "insurer"
+    inspectorate = "inspectorate"
+    trade_union = "trade_union"
+
+
+class CaseKind(StrEnum):
+    accident = "accident"
+
+
+class Category(StrEnum):
+    light = "light"
+    severe = "severe"
+    fatal = "fatal"
+    group = "group"
+
+
+class CaseStatus(StrEnum):
+    reported = "reported"
+    notified = "notified"
+    commission_formed = "commission_formed"
+    investigating = "investigating"
+    suspended = "suspended"
+    act_drafted = "act_drafted"
+    act_approved = "act_approved"
+    insurer_notified = "insurer_notified"
+    closed = "closed"
+    cancelled = "cancelled"
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class Severity(StrEnum):
+    light = "light"
+    severe = "severe"
+    fatal = "fatal"
+
+
+class Outcome(StrEnum):
+    under_treatment = "under_treatment"
+    recovered = "recovered"
+    transferred = "transferred"
+    disability = "disability"
+    died = "died"
+
+
+class Intoxication(StrEnum):
+    none = "none"
+    alcohol = "alcohol"
+    narcotic = "narcotic"
+    toxic = "toxic"
+
+
+class BriefingType(StrEnum):
+    primary = "primary"
+    repeated = "repeated"
+    unscheduled = "unscheduled"
+    targeted = "targeted"
+
+
+class CommissionRole(StrEnum):
+    chair = "chair"
+    member = "member"
+
+
+class DocumentKind(StrEnum):
+    notice = "notice"
+    commission_order = "commission_order"
+    act_n1 = "act_n1"
+    insurer_notice = "insurer_notice"
+    closure_summary = "closure_summary"
+
+
+def db_enum(cls, length: int = 24):
+    """A portable VARCHAR column type for a StrEnum (stores the member name)."""
+    from sqlalchemy import Enum
+
+    return Enum(cls, native_enum=False, length=length, validate_strings=True)

@@ -1,0 +1,219 @@
+"""Case use cases: report, edit stage data, fire triggers. Flush, never commit."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from transitions import MachineError
+
+from workflows import accident
+
+from ..extensions import db
+from ..models import (
+    Case,
+    Category,
+    Cause,
+    CommissionMember,
+    DocumentKind,
+    Measure,
+    Organisation,
+    ResponsiblePerson,
+    User,
+    Victim,
+    Witness,
+)
+from ..models.timeutil import local_to_utc, utcnow
+from ..permissions import can_edit_case, can_fire
+from ..rules import load as load_rules
+from . import documents
+from .errors import Blocked, Conflict, Forbidden, Invalid, WrongState
+
+CHILDREN = {
+    "victims": Victim,
+    "witnesses": Witness,
+    "commission": CommissionMember,
+    "causes": Cause,
+    "responsible": ResponsiblePerson,
+    "measures": Measure,
+}
+S = accident.S
+# In which stages each part of the case may change. The commission is fixed by its order;
+# findings belong to the investigation; everything freezes once the act is approved.
+EDITABLE_IN = {
+    "case": accident.EDITABLE,
+    "victims": accident.EDITABLE,
+    "witnesses": accident.EDITABLE,
+    "commission": {S.reported, S.notified},
+    "findings": {S.commission_formed, S.investigating, S.act_drafted},
+    "causes": {S.commission_formed, S.investigating, S.act_drafted},
+    "responsible": {S.commission_formed, S.investigating, S.act_drafted},
+    "measures": {S.commission_formed, S.investigating, S.act_drafted},
+    # follow-up after approval: outcomes are learned later
+    "outcome": {*accident.EDITABLE, S.act_approved, S.insurer_notified},
+}
+_LOCAL_TIMES = ("occurred_at", "reported_at", "shift_started_at")
+
+
+def _to_utc(data: dict) -> dict:
+    return {
+        k: (local_to_utc(v) if k in _LOCAL_TIMES and v is not None else v) for k, v in data.items()
+    }
+
+
+def _check_edit(case: Case, actor: User, part: str, version: int | None) -> None:
+    if not can_edit_case(actor, case):
+        raise Forbidden(_("You may not change this case."))
+    if case.status not in EDITABLE_IN[part]:
+        raise WrongState(_("This part of the case cannot be changed at this stage."))
+    if version is not None and version != case.version:
+        raise Conflict(
+            _(
+                "Someone else saved this case while you were editing. Reload it to see their "
+                "changes, then enter yours again."
+            )
+        )
+
+
+def _after_change(case: Case, actor: User) -> None:
+    """The act is regenerated whenever its data changes while it is a draft."""
+    case.touch()
+    db.session.flush()
+    if case.status == S.act_drafted:
+        documents.issue(case, DocumentKind.act_n1, actor)
+
+
+def next_seq(organisation: Organisation, year: int) -> int:
+    current = db.session.execute(
+        db.select(db.func.max(Case.seq)).where(
+            Case.organisation_id == organisation.id, Case.year == year
+        )
+    ).scalar()
+    return (current or 0) + 1
+
+
+def report(actor: User, data: dict, victim: dict) -> Case:
+    """Record a new accident with its first victim."""
+    if actor.organisation is None:
+        raise Forbidden(_("Only an employer's staff can report an accident."))
+    data = _to_utc(data)
+    # lock the employer row so two reports at once cannot take the same number
+    organisation = db.session.execute(
+        db.select(Organisation).where(Organisation.id == actor.organisation_id).with_for_update()
+    ).scalar_one()
+    year = (data["reported_at"] or utcnow()).year
+    case = Case(
+        organisation=organisation,
+        year=year,
+        seq=next_seq(organisation, year),
+        category=Category(data.pop("category")),
+        created_by=actor,
+        **data,
+    )
+    case.victims_all.append(Victim(**victim))
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def update_case(case: Case, actor: User, data: dict, version: int | None) -> None:
+    _check_edit(case, actor, "case", version)
+    data = _to_utc(data)
+    data["category"] = Category(data["category"])
+    for key, value in data.items():
+        setattr(case, key, value)
+    _after_change(case, actor)
+
+
+def update_findings(case: Case, actor: User, data: dict, version: int | None) -> None:
+    _check_edit(case, actor, "findings", version)
+    for key, value in data.items():
+        setattr(case, key, value)
+    _after_change(case, actor)
+
+
+def _child(case: Case, part: str, child_id: int):
+    row = db.session.get(CHILDREN[part], child_id)
+    if row is None or row.case_id != case.id or row.removed_at is not None:
+        raise Invalid(_("No such entry in this case."))
+    return row
+
+
+def add_child(case: Case, actor: User, part: str, data: dict, version: int | None):
+    _check_edit(case, actor, part, version)
+    row = CHILDREN[part](**data)
+    getattr(case, f"{part}_all").append(row)  # the collection cascades the new row
+    _after_change(case, actor)
+    return row
+
+
+def update_child(case: Case, actor: User, part: str, child_id: int, data: dict, version):
+    _check_edit(case, actor, part, version)
+    row = _child(case, part, child_id)
+    for key, value in data.items():
+        setattr(row, key, value)
+    _after_change(case, actor)
+    return row
+
+
+def remove_child(case: Case, actor: User, part: str, child_id: int, version: int | None):
+    """Entries are marked removed, never deleted: the record of the investigation stays."""
+    _check_edit(case, actor, part, version)
+    row = _child(case, part, child_id)
+    if part == "victims" and len(case.victims) == 1:
+        raise Invalid(_("A case keeps at least one victim."))
+    row.removed_at = utcnow()
+    _after_change(case, actor)
+
+
+def record_outcome(case: Case, actor: User, victim_id: int, data: dict, version):
+    _check_edit(case, actor, "outcome", version)
+    row = _child(case, "victims", victim_id)
+    row.outcome = data["outcome"]
+    row.days_lost = data["days_lost"]
+    case.touch()
+    db.session.flush()
+    return row
+
+
+def advance(
+    case: Case,
+    actor: User,
+    trigger: str,
+    *,
+    comment: str | None = None,
+    days: int | None = None,
+    order_number: str | None = None,
+    version: int | None = None,
+) -> None:
+    """Fire `trigger` for `actor`, issue its documents. Raises and changes nothing on refusal."""
+    if trigger not in accident.TRIGGERS or not can_fire(actor, case, trigger):
+        raise Forbidden(_("You may not do this in this case."))
+    if trigger not in accident.available(case):
+        raise WrongState(_("This action is not available at this stage."))
+    if version is not None and version != case.version:
+        raise Conflict(_("The case changed since you opened it. Reload it and try again."))
+    comment = (comment or "").strip() or None
+    if trigger in accident.REASON_REQUIRED and not comment:
+        raise Invalid(_("Give a reason."), field="comment")
+    if trigger == "extend_deadline":
+        limit = load_rules(current_app.config["RULE_PACK"]).max_extension_days
+        if days is None or not 1 <= days <= limit:
+            raise Invalid(_("Extend by 1 to %(n)s days.", n=limit), field="days")
+    reasons = accident.blockers(case, trigger)
+    if reasons:
+        raise Blocked(_("This action is blocked."), reasons=reasons)
+    try:
+        fired = accident.fire(
+            case, trigger, actor=actor, comment=comment, days=days, order_number=order_number
+        )
+    except MachineError as exc:  # raced with another request
+        raise WrongState(_("This action is not available at this stage.")) from exc
+    if not fired:
+        raise Blocked(_("This action is blocked."), reasons=accident.blockers(case, trigger))
+    if trigger == "reopen":
+        documents.supersede(case, DocumentKind.act_n1)
+    if trigger == "approve_act":
+        documents.freeze(case, DocumentKind.act_n1)
+    for kind in accident.DOCUMENTS.get(trigger, ()):
+        documents.issue(case, kind, actor)
+    db.session.flush()

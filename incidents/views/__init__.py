@@ -1,0 +1,61 @@
+"""Blueprints and the request-wide helpers (template globals, error pages)."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from .. import labels, permissions
+from ..models.timeutil import to_local
+
+
+def register_views(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .cases import bp as cases_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(api_bp)
+
+    @app.template_filter("local")
+    def _local(dt, fmt="dd.MM.yyyy HH:mm"):
+        return format_datetime(to_local(dt), fmt, rebase=False) if dt else ""
+
+    @app.template_filter("status")
+    def _status(value):
+        from ..models import CaseStatus
+
+        return CaseStatus(value) if value in CaseStatus.__members__ else value
+
+    @app.context_processor
+    def _globals():
+        return {
+            "label": labels.label,
+            "code_label": labels.code_label,
+            "trigger_label": lambda t: labels.TRIGGER_LABELS.get(t, t),
+            "document_label": lambda k: labels.DOCUMENT_LABELS.get(k, k),
+            "can": permissions,
+            "current_lang": labels.lang(),
+        }
+
+    def _error(code, message):
+        if request.blueprint == "api":
+            from flask import jsonify
+
+            return jsonify(error=message), code
+        return render_template("error.html", code=code, message=message), code
+
+    app.register_error_handler(403, lambda e: _error(403, _("You do not have access to this.")))
+    app.register_error_handler(404, lambda e: _error(404, _("Not found.")))
+    app.register_error_handler(413, lambda e: _error(413, _("The request is too large.")))
+    app.register_error_handler(
+        400, lambda e: _error(400, _("The request could not be understood."))
+    )
+    from flask_wtf.csrf import CSRFError
+
+    app.register_error_handler(
+        CSRFError,
+        lambda e: _error(400, _("The form expired or was sent from elsewhere. Reload the page.")),
+    )

@@ -1,0 +1,364 @@
+"""Case screens: the list, reporting, the case page, stage forms, triggers and downloads."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from forms.case import (
+    FORMS,
+    CaseForm,
+    FindingsForm,
+    OutcomeForm,
+    TransitionForm,
+    VictimForm,
+)
+from workflows import accident
+
+from .. import permissions
+from ..extensions import db
+from ..models import Case, CaseStatus, Category, GeneratedDocument
+from ..models.timeutil import to_local, utcnow
+from ..rules import load as load_rules
+from ..services import cases as case_service
+from ..services import deadlines
+from ..services import documents as document_service
+from ..services.errors import Conflict, DomainError
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    """Every case screen needs a logged-in user."""
+
+
+def _load(case_id: int) -> Case:
+    case = db.get_or_404(Case, case_id)
+    if not permissions.can_view_case(current_user, case):
+        abort(403)
+    return case
+
+
+def _rules():
+    return load_rules(current_app.config["RULE_PACK"])
+
+
+def _commit_or_conflict() -> bool:
+    try:
+        db.session.commit()
+        return True
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else saved this case at the same moment. Reload and try again."), "danger")
+        return False
+
+
+@bp.get("/")
+def index():
+    query = db.select(Case).where(permissions.visible_cases(current_user))
+    status = request.args.get("status") or None
+    category = request.args.get("category") or None
+    overdue = request.args.get("overdue") == "1"
+    if status in CaseStatus.__members__:
+        query = query.where(Case.status == CaseStatus(status))
+    if category in Category.__members__:
+        query = query.where(Case.category == Category(category))
+    query = query.order_by(Case.reported_at.desc(), Case.id.desc())
+    page = request.args.get("page", 1, type=int)
+    per_page = current_app.config["CASES_PER_PAGE"]
+    now, rules = utcnow(), _rules()
+    if overdue:
+        # the legal clock is computed, not stored: filter the open cases in Python
+        open_cases = (
+            db.session.execute(
+                query.where(Case.status.not_in([CaseStatus.closed, CaseStatus.cancelled]))
+            )
+            .scalars()
+            .all()
+        )
+        matching = [c for c in open_cases if deadlines.is_overdue(c, rules, now)]
+        total = len(matching)
+        items = matching[(page - 1) * per_page : page * per_page]
+    else:
+        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+        items, total = pagination.items, pagination.total
+    pages = max(1, -(-total // per_page))
+    return render_template(
+        "cases/index.html",
+        cases=items,
+        total=total,
+        page=page,
+        pages=pages,
+        overdue_ids={c.id for c in items if deadlines.is_overdue(c, rules, now)},
+        filters={"status": status, "category": category, "overdue": overdue},
+        statuses=list(CaseStatus),
+        categories=list(Category),
+    )
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+def new():
+    if not permissions.can_create_case(current_user):
+        abort(403)
+    form = CaseForm(prefix="case")
+    victim = VictimForm(prefix="victim")
+    if request.method == "POST":
+        valid = form.validate() & victim.validate()  # both, so every error shows at once
+        if valid:
+            case = case_service.report(current_user, form.to_dict(), victim.to_dict())
+            db.session.commit()
+            flash(_("Case %(number)s reported.", number=case.number), "success")
+            return redirect(url_for(".detail", case_id=case.id))
+    return render_template("cases/new.html", form=form, victim=victim)
+
+
+@bp.get("/cases/<int:case_id>")
+def detail(case_id: int):
+    case = _load(case_id)
+    now = utcnow()
+    actions = []
+    for trigger in accident.available(case):
+        if not permissions.can_fire(current_user, case, trigger):
+            continue
+        actions.append(
+            {
+                "trigger": trigger,
+                "blockers": accident.blockers(case, trigger),
+                "needs_reason": trigger in accident.REASON_REQUIRED,
+            }
+        )
+    return render_template(
+        "cases/detail.html",
+        case=case,
+        deadlines=deadlines.compute(case, _rules(), now),
+        actions=actions,
+        transition_form=TransitionForm(),
+        editable={
+            part: permissions.can_edit_case(current_user, case) and case.status in states
+            for part, states in case_service.EDITABLE_IN.items()
+        },
+        documents=sorted(case.documents, key=lambda d: (d.superseded_at is not None, d.id)),
+        local=to_local,
+    )
+
+
+def _edit_page(case, form, save, template, title, **extra):
+    """Shared GET/POST handling of an editing form: validate, save, commit, or show errors."""
+    if request.method == "GET":
+        form.version.data = case.version
+    elif form.validate():
+        try:
+            save(form)
+        except Conflict as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            form.version.data = case.version  # a deliberate second save overwrites
+            return render_template(
+                template, case=case, form=form, title=title, conflict=True, **extra
+            ), 409
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+            return render_template(template, case=case, form=form, title=title, **extra), exc.status
+        if _commit_or_conflict():
+            flash(_("Saved."), "success")
+            return redirect(url_for(".detail", case_id=case.id))
+    return render_template(template, case=case, form=form, title=title, **extra)
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+def edit(case_id: int):
+    case = _load(case_id)
+    data = None
+    if request.method == "GET":
+        data = {
+            "category": case.category.value,
+            "occurred_at": to_local(case.occurred_at).replace(tzinfo=None),
+            "reported_at": to_local(case.reported_at).replace(tzinfo=None),
+            "shift_started_at": case.shift_started_at
+            and to_local(case.shift_started_at).replace(tzinfo=None),
+        }
+    form = CaseForm(obj=case, data=data)
+    return _edit_page(
+        case,
+        form,
+        lambda f: case_service.update_case(case, current_user, f.to_dict(), f.opened_version()),
+        "cases/form.html",
+        _("The accident"),
+    )
+
+
+@bp.route("/cases/<int:case_id>/findings", methods=["GET", "POST"])
+def findings(case_id: int):
+    case = _load(case_id)
+    data = None
+    if request.method == "GET":
+        data = {"work_related": {True: "yes", False: "no"}.get(case.work_related, "")}
+    form = FindingsForm(obj=case, data=data)
+    return _edit_page(
+        case,
+        form,
+        lambda f: case_service.update_findings(case, current_user, f.to_dict(), f.opened_version()),
+        "cases/form.html",
+        _("Findings of the commission"),
+    )
+
+
+def _form_class(part: str):
+    if part not in FORMS:
+        abort(404)
+    return FORMS[part]
+
+
+@bp.route("/cases/<int:case_id>/<part>/new", methods=["GET", "POST"])
+def add_child(case_id: int, part: str):
+    case = _load(case_id)
+    form = _form_class(part)()
+    return _edit_page(
+        case,
+        form,
+        lambda f: case_service.add_child(case, current_user, part, f.to_dict(), f.opened_version()),
+        "cases/form.html",
+        _section_title(part),
+    )
+
+
+@bp.route("/cases/<int:case_id>/<part>/<int:child_id>/edit", methods=["GET", "POST"])
+def edit_child(case_id: int, part: str, child_id: int):
+    case = _load(case_id)
+    form_class = _form_class(part)
+    row = next((r for r in getattr(case, part) if r.id == child_id), None)
+    if row is None:
+        abort(404)
+    form = form_class(obj=row)
+    return _edit_page(
+        case,
+        form,
+        lambda f: case_service.update_child(
+            case, current_user, part, child_id, f.to_dict(), f.opened_version()
+        ),
+        "cases/form.html",
+        _section_title(part),
+    )
+
+
+@bp.post("/cases/<int:case_id>/<part>/<int:child_id>/remove")
+def remove_child(case_id: int, part: str, child_id: int):
+    case = _load(case_id)
+    _form_class(part)
+    form = TransitionForm()
+    if not form.validate():
+        abort(400)
+    try:
+        case_service.remove_child(case, current_user, part, child_id, _int(form.version.data))
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(str(exc.message), "danger")
+        return redirect(url_for(".detail", case_id=case.id))
+    if _commit_or_conflict():
+        flash(_("Removed. The entry stays in the case history."), "success")
+    return redirect(url_for(".detail", case_id=case.id))
+
+
+@bp.route("/cases/<int:case_id>/victims/<int:victim_id>/outcome", methods=["GET", "POST"])
+def outcome(case_id: int, victim_id: int):
+    case = _load(case_id)
+    victim = next((v for v in case.victims if v.id == victim_id), None)
+    if victim is None:
+        abort(404)
+    form = OutcomeForm(obj=victim)
+    return _edit_page(
+        case,
+        form,
+        lambda f: case_service.record_outcome(
+            case, current_user, victim_id, f.to_dict(), f.opened_version()
+        ),
+        "cases/form.html",
+        _("Outcome for %(name)s", name=victim.full_name),
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.post("/cases/<int:case_id>/fire/<trigger>")
+def fire(case_id: int, trigger: str):
+    case = _load(case_id)
+    form = TransitionForm()
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return redirect(url_for(".detail", case_id=case.id))
+    try:
+        case_service.advance(
+            case,
+            current_user,
+            trigger,
+            comment=form.comment.data,
+            days=form.days.data,
+            order_number=form.order_number.data,
+            version=_int(form.version.data),
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(str(exc.message), "danger")
+        for reason in exc.reasons:
+            flash(str(reason), "warning")
+        return redirect(url_for(".detail", case_id=case.id), code=303)
+    if _commit_or_conflict():
+        flash(_("Done: %(action)s.", action=_trigger_label(trigger)), "success")
+    return redirect(url_for(".detail", case_id=case.id), code=303)
+
+
+def _trigger_label(trigger: str) -> str:
+    from ..labels import TRIGGER_LABELS
+
+    return str(TRIGGER_LABELS.get(trigger, trigger))
+
+
+def _section_title(part: str) -> str:
+    return {
+        "victims": _("Victim"),
+        "witnesses": _("Witness"),
+        "commission": _("Commission member"),
+        "causes": _("Cause"),
+        "responsible": _("Person responsible"),
+        "measures": _("Measure"),
+    }[part]
+
+
+@bp.get("/documents/<int:document_id>")
+def download(document_id: int):
+    document = db.get_or_404(GeneratedDocument, document_id)
+    if not permissions.can_download(current_user, document):
+        abort(403)
+    return send_file(
+        document_service.store_path(document.sha256),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=document.filename,
+        etag=document.sha256,
+    )

@@ -1,0 +1,1 @@
+"""State machines of the investigation process. Importing the package imports nothing."""

@@ -1,0 +1,345 @@
+"""The accident case workflow: the transition table, who may fire what, and the effects.
+
+One machine per process, built with model=None: it holds no per-case data, and each trigger is
+fired against the ORM instance passed in. Guards are about data completeness (the answer is
+"fill in X"); who may fire a trigger is the separate TRIGGER_ROLES table (the answer is 403).
+Documents issued by a transition are listed in DOCUMENTS, and issued by the service layer that
+fires the trigger, inside the same transaction."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from transitions import Machine
+
+from incidents.models import (
+    CaseStatus,
+    CaseTransition,
+    CommissionRole,
+    DocumentKind,
+    Role,
+)
+from incidents.models.timeutil import utcnow
+from incidents.rules import load as load_rules
+
+from .guards import Guard
+
+S = CaseStatus
+
+
+def _rules(case):
+    return load_rules("kr")
+
+
+HAS_VICTIM = Guard(
+    "has_victim", lambda c: len(c.victims) > 0, _l("Add at least one victim to the case.")
+)
+HAS_CHAIR = Guard(
+    "has_chair",
+    lambda c: sum(1 for m in c.commission if m.role == CommissionRole.chair) == 1,
+    _l("The commission needs exactly one chair."),
+)
+ENOUGH_MEMBERS = Guard(
+    "enough_members",
+    lambda c: len(c.commission) >= _rules(c).min_commission_members,
+    _l("The commission needs a chair and at least three members in all."),
+)
+NO_SITE_SAFETY_MEMBER = Guard(
+    "no_site_safety_member",
+    lambda c: not any(m.responsible_for_site_safety for m in c.commission),
+    _l("Nobody directly responsible for safety at the accident site may sit on the commission."),
+)
+SEVERITY_KNOWN = Guard(
+    "severity_known",
+    lambda c: all(v.medical_severity is not None for v in c.victims),
+    _l("Every victim needs a medical severity from the health organisation's conclusion."),
+)
+HAS_EVENT_TYPE = Guard(
+    "has_event_type", lambda c: bool(c.event_type_code), _l("Choose the event type.")
+)
+WORK_RELATED_DECIDED = Guard(
+    "work_related_decided",
+    lambda c: c.work_related is not None and bool((c.work_related_ground or "").strip()),
+    _l("Record whether the accident is work-related, with its ground."),
+)
+HAS_CAUSES = Guard(
+    "has_causes",
+    lambda c: any(x.is_main for x in c.causes),
+    _l("Record the causes, at least one of them the main cause."),
+)
+HAS_RESPONSIBLE = Guard(
+    "has_responsible",
+    lambda c: len(c.responsible) > 0,
+    _l("Name the persons responsible for the violations."),
+)
+HAS_MEASURES = Guard(
+    "has_measures", lambda c: len(c.measures) > 0, _l("Plan at least one preventive measure.")
+)
+NOT_EXTENDED = Guard(
+    "not_extended",
+    lambda c: c.extension_days == 0,
+    _l("The investigation deadline can be extended only once."),
+)
+HAS_POLICY = Guard(
+    "has_policy",
+    lambda c: c.organisation.insurer_id is not None and bool(c.organisation.policy_number),
+    _l("The employer's insurer and policy number must be on the organisation profile."),
+)
+OUTCOME_KNOWN = Guard(
+    "outcome_known",
+    lambda c: all(v.outcome is not None for v in c.victims),
+    _l("Record every victim's outcome before closing the case."),
+)
+
+_OPEN = [S.reported, S.notified, S.commission_formed, S.investigating, S.suspended, S.act_drafted]
+
+TRANSITIONS = [
+    {"trigger": "notify", "source": S.reported, "dest": S.notified, "conditions": [HAS_VICTIM]},
+    {
+        "trigger": "form_commission",
+        "source": S.notified,
+        "dest": S.commission_formed,
+        "conditions": [HAS_CHAIR, ENOUGH_MEMBERS, NO_SITE_SAFETY_MEMBER],
+    },
+    {"trigger": "start_investigation", "source": S.commission_formed, "dest": S.investigating},
+    {
+        "trigger": "extend_deadline",
+        "source": S.investigating,
+        "dest": S.investigating,
+        "conditions": [NOT_EXTENDED],
+    },
+    {"trigger": "suspend", "source": S.investigating, "dest": S.suspended},
+    {"trigger": "resume", "source": S.suspended, "dest": S.investigating},
+    {
+        "trigger": "draft_act",
+        "source": S.investigating,
+        "dest": S.act_drafted,
+        "conditions": [
+            HAS_VICTIM,
+            SEVERITY_KNOWN,
+            HAS_EVENT_TYPE,
+            WORK_RELATED_DECIDED,
+            HAS_CAUSES,
+            HAS_RESPONSIBLE,
+            HAS_MEASURES,
+        ],
+    },
+    {"trigger": "approve_act", "source": S.act_drafted, "dest": S.act_approved},
+    {
+        "trigger": "notify_insurer",
+        "source": S.act_approved,
+        "dest": S.insurer_notified,
+        "conditions": [HAS_POLICY],
+    },
+    {
+        "trigger": "close",
+        "source": S.insurer_notified,
+        "dest": S.closed,
+        "conditions": [OUTCOME_KNOWN],
+    },
+    {
+        "trigger": "reopen",
+        "source": [S.act_approved, S.insurer_notified, S.closed],
+        "dest": S.investigating,
+    },
+    {"trigger": "cancel", "source": _OPEN, "dest": S.cancelled},
+]
+
+TRIGGERS = tuple(dict.fromkeys(t["trigger"] for t in TRANSITIONS))
+
+_EMPLOYER = {Role.specialist, Role.head}
+_CHAIR = {Role.specialist, Role.head, Role.inspector}
+# Who may fire which trigger. Checked before firing; a miss is a 403, not a guard.
+TRIGGER_ROLES: dict[str, set[Role]] = {
+    "notify": _EMPLOYER,
+    "form_commission": _CHAIR,
+    "start_investigation": _CHAIR,
+    "extend_deadline": _CHAIR,
+    "suspend": _CHAIR,
+    "resume": _CHAIR,
+    "draft_act": _CHAIR,
+    "approve_act": {Role.head},
+    "notify_insurer": _EMPLOYER,
+    "close": _EMPLOYER,
+    "reopen": {Role.head, Role.inspector, Role.union_inspector},
+    "cancel": {Role.head},
+}
+
+# Triggers whose form must carry a reason (kept in the transition log).
+REASON_REQUIRED = {"extend_deadline", "suspend", "reopen", "cancel"}
+
+# Documents each trigger issues, rendered in every document language.
+DOCUMENTS: dict[str, tuple[DocumentKind, ...]] = {
+    "notify": (DocumentKind.notice,),
+    "form_commission": (DocumentKind.commission_order,),
+    "draft_act": (DocumentKind.act_n1,),
+    "notify_insurer": (DocumentKind.insurer_notice,),
+    "close": (DocumentKind.closure_summary,),
+}
+
+# Stages in which the case data may still change (act data is frozen on approval).
+EDITABLE = {S.reported, S.notified, S.commission_formed, S.investigating, S.act_drafted}
+
+
+# -- effects: pure changes to the case, inside the caller's transaction ---------------------
+
+
+def _stamp(attr):
+    def effect(event):
+        setattr(event.model, attr, event.kwargs.get("now") or utcnow())
+
+    effect.__name__ = f"stamp_{attr}"
+    return effect
+
+
+def _on_form_commission(event):
+    case = event.model
+    now = event.kwargs.get("now") or utcnow()
+    case.commission_formed_at = now
+    case.investigation_started_at = now
+    case.commission_order_number = event.kwargs.get("order_number") or case.number
+
+
+def _on_extend(event):
+    case = event.model
+    case.extension_days = int(event.kwargs["days"])
+    case.extension_reason = event.kwargs.get("comment")
+
+
+def _on_resume(event):
+    case = event.model
+    now = event.kwargs.get("now") or utcnow()
+    if case.suspended_at is not None:
+        case.paused_seconds += int((now - case.suspended_at).total_seconds())
+    case.suspended_at = None
+
+
+def _on_reopen(event):
+    case = event.model
+    case.investigation_started_at = event.kwargs.get("now") or utcnow()
+    case.investigation_ended_at = None
+    case.act_approved_at = None
+    case.insurer_notified_at = None
+    case.closed_at = None
+
+
+def _on_cancel(event):
+    event.model.cancel_reason = event.kwargs.get("comment")
+
+
+_EFFECTS = {
+    "notify": [_stamp("notified_at")],
+    "form_commission": [_on_form_commission],
+    "extend_deadline": [_on_extend],
+    "suspend": [_stamp("suspended_at")],
+    "resume": [_on_resume],
+    "draft_act": [_stamp("investigation_ended_at")],
+    "approve_act": [_stamp("act_approved_at")],
+    "notify_insurer": [_stamp("insurer_notified_at")],
+    "close": [_stamp("closed_at")],
+    "reopen": [_on_reopen],
+    "cancel": [_on_cancel],
+}
+
+
+def _record(event):
+    """Audit row for every fired trigger; the case version moves with it."""
+    case = event.model
+    actor = event.kwargs.get("actor")
+    case.transitions.append(
+        CaseTransition(
+            trigger=event.event.name,
+            from_state=str(event.transition.source),
+            to_state=str(event.transition.dest),
+            actor_id=actor.id if actor is not None else None,
+            comment=event.kwargs.get("comment"),
+            at=event.kwargs.get("now") or utcnow(),
+        )
+    )
+    case.touch()
+
+
+MACHINE_CONFIG = dict(
+    states=S,
+    transitions=[{**t, "after": _EFFECTS.get(t["trigger"], [])} for t in TRANSITIONS],
+    auto_transitions=False,
+    send_event=True,
+    model_attribute="status",
+)
+
+machine = Machine(model=None, initial=None, after_state_change=[_record], **MACHINE_CONFIG)
+
+
+def fire(case, trigger: str, **kwargs) -> bool:
+    """Fire a trigger against a case. False when a guard blocks; MachineError from a wrong state."""
+    return machine.events[trigger].trigger(case, **kwargs)
+
+
+def available(case) -> list[str]:
+    """Triggers defined from the case's current state, in table order."""
+    possible = set(machine.get_triggers(case.status.name))
+    return [t for t in TRIGGERS if t in possible]
+
+
+def blockers(case, trigger: str) -> list:
+    """The reasons (lazy strings) why the guards of `trigger` fail now; empty when it can fire."""
+    reasons = []
+    for t in machine.events[trigger].transitions.get(case.status.name, []):
+        for cond in t.conditions:
+            guard = cond.func
+            if isinstance(guard, Guard) and bool(guard.check(case)) != cond.target:
+                reasons.append(guard.reason)
+    return reasons
+
+
+def may_fire(role: Role, trigger: str) -> bool:
+    return role in TRIGGER_ROLES.get(trigger, ())
+
+
+def diagram() -> str:
+    """The Mermaid state diagram, generated from the same table the machine runs."""
+    from transitions.extensions import GraphMachine
+
+    class _Drawing:  # GraphMachine draws the graph of a model
+        pass
+
+    model = _Drawing()
+    GraphMachine(
+        model=model,
+        initial=S.reported,
+        graph_engine="mermaid",
+        show_conditions=True,
+        states=S,
+        transitions=TRANSITIONS,
+        auto_transitions=False,
+        title="Accident case",
+    )
+    return model.get_graph().draw(None)
+
+
+def diagram_markdown() -> str:
+    """workflows/accident.md: the diagram plus the role and document tables beside it."""
+    lines = [
+        "# The accident case workflow",
+        "",
+        "Generated by `flask workflows diagram` from `workflows/accident.py`; a test fails when",
+        "this file is stale. Do not edit by hand.",
+        "",
+        "```mermaid",
+        diagram().strip(),
+        "```",
+        "",
+        "| trigger | who may fire it | reason required | documents issued |",
+        "|---|---|---|---|",
+    ]
+    for trigger in TRIGGERS:
+        roles = ", ".join(sorted(r.value for r in TRIGGER_ROLES[trigger]))
+        docs = ", ".join(k.value for k in DOCUMENTS.get(trigger, ())) or "—"
+        reason = "yes" if trigger in REASON_REQUIRED else "no"
+        lines.append(f"| {trigger} | {roles} | {reason} | {docs} |")
+    guards = {}
+    for t in TRANSITIONS:
+        for g in t.get("conditions", []):
+            guards[g.name] = str(g.reason)
+    lines += ["", "| guard | what it asks for |", "|---|---|"]
+    lines += [f"| {name} | {text} |" for name, text in guards.items()]
+    return "\n".join(lines) + "\n"
