@@ -9,6 +9,7 @@ import shutil
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -84,9 +85,19 @@ def _schema(app_config):
     return True
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, so it gets its own `g` (the logged-in user)
+    and its own database session, as in production; the test's session stays separate."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_schema, app_config):
     app = create_app(TestingConfig, **app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         _db.session.rollback()

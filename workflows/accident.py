@@ -172,6 +172,7 @@ DOCUMENTS: dict[str, tuple[DocumentKind, ...]] = {
     "notify": (DocumentKind.notice,),
     "form_commission": (DocumentKind.commission_order,),
     "draft_act": (DocumentKind.act_n1,),
+    "approve_act": (DocumentKind.act_n1,),
     "notify_insurer": (DocumentKind.insurer_notice,),
     "close": (DocumentKind.closure_summary,),
 }

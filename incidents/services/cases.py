@@ -212,8 +212,9 @@ def advance(
         raise Blocked(_("This action is blocked."), reasons=accident.blockers(case, trigger))
     if trigger == "reopen":
         documents.supersede(case, DocumentKind.act_n1)
-    if trigger == "approve_act":
-        documents.freeze(case, DocumentKind.act_n1)
     for kind in accident.DOCUMENTS.get(trigger, ()):
         documents.issue(case, kind, actor)
+    if trigger == "approve_act":
+        # the version issued on approval carries the approval date and is never regenerated
+        documents.freeze(case, DocumentKind.act_n1)
     db.session.flush()

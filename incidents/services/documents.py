@@ -43,8 +43,15 @@ def _store(data: bytes) -> str:
     return digest
 
 
+class CorruptDocument(Exception):
+    """The stored file no longer matches the SHA-256 recorded when it was issued."""
+
+
 def read(document: GeneratedDocument) -> bytes:
-    return store_path(document.sha256).read_bytes()
+    data = store_path(document.sha256).read_bytes()
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise CorruptDocument(f"document {document.id}: {store_path(document.sha256)}")
+    return data
 
 
 def _filename(case: Case, kind: str, language: str, version: int, victim=None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import (
     Blueprint,
     abort,
@@ -356,7 +358,7 @@ def download(document_id: int):
     if not permissions.can_download(current_user, document):
         abort(403)
     return send_file(
-        document_service.store_path(document.sha256),
+        BytesIO(document_service.read(document)),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
         download_name=document.filename,

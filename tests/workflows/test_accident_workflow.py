@@ -233,14 +233,16 @@ def test_reopen_supersedes_the_acts_and_keeps_them(app, world, db):
     case = factories.make_case(world)
     factories.advance_to(case, world, "closed")
     acts = [d for d in case.documents if d.kind == "act_n1"]
-    assert acts and all(d.current and d.frozen for d in acts)
+    approved = [d for d in acts if d.current]
+    assert len(approved) == 2 and all(d.frozen and d.version == 2 for d in approved)
     cases.advance(case, world.head, "reopen", comment="Новые обстоятельства")
     assert case.status == S.investigating and case.closed_at is None
-    assert all(not d.current for d in acts)
+    assert all(not d.current for d in acts) and all(d.frozen for d in approved)
     cases.advance(case, world.specialist, "draft_act")
     current = [d for d in case.current_documents() if d.kind == "act_n1"]
-    assert sorted(d.version for d in current) == [2, 2]
-    assert len([d for d in case.documents if d.kind == "act_n1"]) == 4
+    # draft (1), approved (2), redrafted after reopening (3); every version kept
+    assert sorted(d.version for d in current) == [3, 3]
+    assert len([d for d in case.documents if d.kind == "act_n1"]) == 6
 
 
 def test_suspend_and_resume_record_the_pause(app, world, db):

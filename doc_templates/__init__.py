@@ -1,0 +1,90 @@
+"""The legally formatted output: one .docx template per document kind and language.
+
+The templates under ``ru/`` and ``ky/`` are edited in Word by people who know the forms; they are
+rendered with docxtpl from the plain dict built by ``context.build_context``. This package
+imports nothing of the application (STYLE.md: doc_templates -> nothing of ours)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document
+from docx.table import Table
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
+
+from .context import KINDS
+
+TEMPLATE_DIR = Path(__file__).parent
+LANGUAGES = ("ru", "ky")
+
+__all__ = ["KINDS", "LANGUAGES", "TEMPLATE_DIR", "docx_text", "render", "template_path",
+           "variables"]
+
+
+def template_path(kind: str, language: str) -> Path:
+    kind = str(getattr(kind, "value", kind))
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported document language {language!r}")
+    return TEMPLATE_DIR / language / f"{kind}.docx"
+
+
+def _env() -> Environment:
+    # StrictUndefined: a missing value raises instead of leaving a blank in a legal act.
+    # autoescape: "&" and "<" in user text would otherwise be silently dropped from the XML.
+    return Environment(undefined=StrictUndefined, autoescape=True)
+
+
+def render(kind: str, language: str, context: dict) -> bytes:
+    """Render a template to .docx bytes. A new DocxTemplate per call: a shared one is not
+    thread-safe (TOOLING.md §2)."""
+    tpl = DocxTemplate(template_path(kind, language))
+    tpl.render(context, jinja_env=_env(), autoescape=True)
+    out = BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def variables(kind: str, language: str) -> set[str]:
+    """The top-level variables a template uses (its side of the contract)."""
+    tpl = DocxTemplate(template_path(kind, language))
+    return set(tpl.get_undeclared_template_variables(jinja_env=_env()))
+
+
+def _block_lines(container) -> list[str]:
+    """Paragraphs and tables of a body, header or footer in document order; a table row is its
+    cells joined with " | " (a merged cell counted once)."""
+    lines = []
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        cells.append(cell.text)
+                lines.append(" | ".join(cells))
+        else:
+            lines.append(block.text)
+    return lines
+
+
+def docx_text(data: bytes) -> str:
+    """A plain-text dump of a .docx (headers, body, footers) for tests and snapshots."""
+    doc = Document(BytesIO(data))
+    headers, footers = [], []
+    for section in doc.sections:
+        headers += [section.first_page_header, section.header]
+        footers += [section.first_page_footer, section.footer]
+    lines = []
+    for part in headers:
+        if not part.is_linked_to_previous:
+            lines.extend(_block_lines(part))
+    lines.extend(_block_lines(doc))
+    for part in footers:
+        if not part.is_linked_to_previous:
+            lines.extend(_block_lines(part))
+    return "\n".join(lines)

@@ -1,0 +1,121 @@
+"""Labels of stored enum values in the language of a document (not the user's UI language).
+
+Documents are legal texts, so these labels are worded as the forms word them, and they do not go
+through gettext: a Kyrgyz act is Kyrgyz whatever language the person issuing it reads."""
+
+from __future__ import annotations
+
+DASH = "—"
+
+# Shown where an optional value was not recorded.
+NOT_GIVEN = {"ru": "не указано", "ky": "көрсөтүлгөн эмес"}
+
+# A line to fill in by hand (dates of approval, receipt, signatures).
+BLANK = "«____» ______________ 20____"
+
+LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "sex": {
+        "ru": {"male": "мужской", "female": "женский"},
+        "ky": {"male": "эркек", "female": "аял"},
+    },
+    # the accident category (of the case)
+    "category": {
+        "ru": {
+            "light": "лёгкий",
+            "severe": "тяжёлый",
+            "fatal": "со смертельным исходом",
+            "group": "групповой",
+        },
+        "ky": {
+            "light": "жеңил",
+            "severe": "оор",
+            "fatal": "өлүм менен аяктаган",
+            "group": "топтук",
+        },
+    },
+    # the medical conclusion on the severity of harm (per victim)
+    "severity": {
+        "ru": {"light": "лёгкая", "severe": "тяжёлая", "fatal": "смертельная"},
+        "ky": {"light": "жеңил", "severe": "оор", "fatal": "өлүм менен аяктаган"},
+    },
+    "outcome": {
+        "ru": {
+            "under_treatment": "находится на лечении",
+            "recovered": "выздоровление",
+            "transferred": "переведён на другую работу",
+            "disability": "установлена инвалидность",
+            "died": "смерть",
+        },
+        "ky": {
+            "under_treatment": "дарыланууда",
+            "recovered": "айыгып кетти",
+            "transferred": "башка жумушка которулду",
+            "disability": "майыптык белгиленди",
+            "died": "каза болду",
+        },
+    },
+    "intoxication": {
+        "ru": {
+            "none": "не установлено",
+            "alcohol": "алкогольное опьянение",
+            "narcotic": "наркотическое опьянение",
+            "toxic": "токсическое опьянение",
+        },
+        "ky": {
+            "none": "аныкталган жок",
+            "alcohol": "алкоголдук мас абалы",
+            "narcotic": "баңгизаттык мас абалы",
+            "toxic": "уулуу заттык мас абалы",
+        },
+    },
+    "briefing": {
+        "ru": {
+            "primary": "первичный",
+            "repeated": "повторный",
+            "unscheduled": "внеплановый",
+            "targeted": "целевой",
+        },
+        "ky": {
+            "primary": "баштапкы",
+            "repeated": "кайталанма",
+            "unscheduled": "пландан тышкаркы",
+            "targeted": "максаттуу",
+        },
+    },
+    "role": {
+        "ru": {"chair": "председатель комиссии", "member": "член комиссии"},
+        "ky": {"chair": "комиссиянын төрагасы", "member": "комиссиянын мүчөсү"},
+    },
+    "work_related": {
+        "ru": {
+            "yes": "связан с производством",
+            "no": "не связан с производством",
+            "unknown": "не определено",
+        },
+        "ky": {
+            "yes": "өндүрүш менен байланыштуу",
+            "no": "өндүрүш менен байланыштуу эмес",
+            "unknown": "аныктала элек",
+        },
+    },
+    "cause_kind": {
+        "ru": {"main": "основная", "contributing": "сопутствующая"},
+        "ky": {"main": "негизги", "contributing": "кошумча"},
+    },
+    "done": {
+        "ru": {"yes": "выполнено", "no": "не выполнено"},
+        "ky": {"yes": "аткарылды", "no": "аткарылган жок"},
+    },
+}
+
+WHICH = tuple(LABELS)
+
+
+def label(which: str, value, language: str) -> str:
+    """The document label of an enum value (a StrEnum member or its string); "—" for None."""
+    if value is None:
+        return DASH
+    key = getattr(value, "value", value)
+    if isinstance(key, bool):
+        key = "yes" if key else "no"
+    return LABELS[which][language].get(str(key), str(key))

@@ -1,0 +1,206 @@
+"""Sample contexts: render any template without a database.
+
+The contexts come from `build_context` over a small fake case (SimpleNamespace objects shaped
+like the ORM rows), so they are exactly what the service would produce. They serve the tests,
+a "preview template" button and the people who edit the templates in Word. The employer's name
+carries ``&`` and ``<тест>`` on purpose: a template rendered without escaping would lose them.
+
+The rule pack is passed in like in the service; without one a tiny stand-in with the KR labels
+of the codes used here is used, since this package imports nothing of the application."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+from .context import build_context
+
+EMPLOYER_NAME = "ОсОО «Ак & Көк» <тест>"
+VICTIM_NAME = "Асанов Бакыт Төлөгөнович"
+# Naive UTC, as stored: 04:10 UTC is 10:10 in Bishkek (UTC+6).
+OCCURRED_AT = datetime(2025, 3, 4, 4, 10)
+NOW = datetime(2025, 3, 12, 9, 0)
+
+
+@dataclass(frozen=True)
+class _Days:
+    amount: int
+    unit: str = "d"
+
+    def add_to(self, start, extra_days: int = 0):
+        return start + timedelta(days=self.amount + extra_days)
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    key: str
+    title: dict
+    starts: str
+    duration: dict
+    basis: dict
+    pausable: bool = False
+
+
+_LABELS = {
+    ("event_types", "03"): {"ru": "Падение предметов, обрушение",
+                            "ky": "Буюмдардын кулашы, урап түшүү"},
+    ("causes", "08"): {"ru": "Неудовлетворительная организация производства работ",
+                       "ky": "Жумуштарды аткарууну канааттандырарлык эмес уюштуруу"},
+    ("causes", "11"): {"ru": "Неприменение средств индивидуальной защиты",
+                       "ky": "Жекече коргонуу каражаттарын колдонбоо"},
+    ("person_categories", "employee"): {"ru": "Работник", "ky": "Кызматкер"},
+}
+
+
+class SampleRules:
+    """The part of the KR rule pack the documents use (labels and deadlines)."""
+
+    deadlines = (
+        _Deadline(
+            key="notice",
+            title={"ru": "Извещение о несчастном случае", "ky": "Кырсык жөнүндө кабарлама"},
+            starts="reported_at",
+            duration={c: _Days(1) for c in ("light", "severe", "fatal", "group")},
+            basis={"ru": "24 часа с момента, когда работодателю стало известно",
+                   "ky": "Иш берүүчүгө белгилүү болгон учурдан тартып 24 саат"},
+        ),
+        _Deadline(
+            key="investigation",
+            title={"ru": "Расследование", "ky": "Териштирүү"},
+            starts="investigation_started_at",
+            duration={"light": _Days(3), "severe": _Days(15), "fatal": _Days(15),
+                      "group": _Days(15)},
+            basis={"ru": "Лёгкий случай — 3 дня с даты приказа о комиссии",
+                   "ky": "Жеңил учур — комиссия жөнүндө буйруктун күнүнөн тартып 3 күн"},
+            pausable=True,
+        ),
+        _Deadline(
+            key="insurer_notice",
+            title={"ru": "Извещение страховщика", "ky": "Камсыздандыруучуга кабарлоо"},
+            starts="act_approved_at",
+            duration={c: _Days(3) for c in ("light", "severe", "fatal", "group")},
+            basis={"ru": "3 рабочих дня после утверждения акта (Закон КР № 194)",
+                   "ky": "Акт бекитилгенден кийин 3 иш күнү (КР № 194 Мыйзамы)"},
+        ),
+    )
+
+    def label(self, which: str, code: str | None, lang: str) -> str:
+        if code is None:
+            return ""
+        return _LABELS.get((which, code), {}).get(lang, code)
+
+
+def _row(**fields) -> SimpleNamespace:
+    return SimpleNamespace(removed_at=None, **fields)
+
+
+def sample_case() -> SimpleNamespace:
+    """A light accident at a Bishkek construction company, at the closed stage."""
+    insurer = SimpleNamespace(name="ЗАО «Страховая компания „Жаңы Ордо“»")
+    organisation = SimpleNamespace(
+        name=EMPLOYER_NAME,
+        tax_id="01234567890123",
+        activity_code="41.20",
+        address="Кыргыз Республикасы, Бишкек ш., Чүй пр., 155",
+        phone="+996 312 555 123",
+        policy_number="ГПО-2025/00417",
+        insurer=insurer,
+    )
+    victim = _row(
+        id=1,
+        full_name=VICTIM_NAME,
+        sex="male",
+        birth_date=date(1990, 6, 15),
+        person_category="employee",
+        occupation="Бетонщик 4-го разряда",
+        service_total_years=Decimal("7.5"),
+        service_employer_years=Decimal("2.0"),
+        induction_briefing_date=date(2023, 2, 1),
+        workplace_briefing_type="repeated",
+        workplace_briefing_date=date(2025, 1, 10),
+        internship="10 смен, 2023",
+        training_date=date(2023, 2, 3),
+        knowledge_test_date=date(2023, 2, 14),
+        knowledge_test_protocol="17",
+        injury_nature="Ушиб и рваная рана",
+        body_part="Левое плечо",
+        medical_severity="light",
+        intoxication="none",
+        intoxication_degree=None,
+        outcome="recovered",
+        days_lost=12,
+    )
+    commission = [
+        _row(full_name="Жумабеков Нурлан Алмазович", position="Главный инженер",
+             organisation_name=EMPLOYER_NAME, role="chair"),
+        _row(full_name="Сыдыкова Айгүл Бакировна", position="Специалист по охране труда",
+             organisation_name=EMPLOYER_NAME, role="member"),
+        _row(full_name="Токтогулов Эрлан Маратович", position="Председатель профкома",
+             organisation_name="Первичная профсоюзная организация", role="member"),
+    ]
+    return SimpleNamespace(
+        number="7/2025",
+        category="light",
+        organisation=organisation,
+        occurred_at=OCCURRED_AT,
+        reported_at=OCCURRED_AT + timedelta(minutes=35),
+        shift_started_at=datetime(2025, 3, 4, 2, 0),
+        place="Строительная площадка, ул. Ахунбаева 120, секция Б, 3-й этаж",
+        work_performed="Приёмка бетона из бадьи башенного крана",
+        circumstances=(
+            "При подаче бадьи с бетоном стропальщик подал сигнал без проверки зоны; бадья "
+            "качнулась и ударила бетонщика по левому плечу. Каска была, защитные перчатки "
+            "не использовались."
+        ),
+        first_aid="Наложена повязка, доставлен в травмпункт № 2 г. Бишкек",
+        structural_unit="Участок № 3 (монолитные работы)",
+        event_type_code="03",
+        equipment="Башенный кран КБ-403, бадья БП-1,0",
+        workplace_assessment="Класс условий труда 3.1 (аттестация 2023 г.)",
+        work_related=True,
+        work_related_ground="Во время выполнения трудовых обязанностей на территории работодателя",
+        notified_at=OCCURRED_AT + timedelta(hours=2),
+        commission_formed_at=datetime(2025, 3, 4, 9, 0),
+        commission_order_number="14-к",
+        investigation_started_at=datetime(2025, 3, 4, 9, 0),
+        investigation_ended_at=datetime(2025, 3, 6, 11, 0),
+        act_approved_at=datetime(2025, 3, 7, 5, 0),
+        insurer_notified_at=datetime(2025, 3, 7, 8, 30),
+        closed_at=NOW,
+        extension_days=0,
+        victims=[victim],
+        witnesses=[
+            _row(full_name="Бекмурзаев Талант Усенович", position="Стропальщик",
+                 contact="+996 700 111 222"),
+        ],
+        commission=commission,
+        chair=commission[0],
+        causes=[
+            _row(code="11", is_main=False,
+                 description="Пострадавший не использовал выданные защитные перчатки",
+                 violated_norm="Инструкция по охране труда для бетонщика, п. 2.4"),
+            _row(code="08", is_main=True,
+                 description="Подача груза без проверки отсутствия людей в опасной зоне",
+                 violated_norm="Закон КР «Об охране труда» ст. 11; ППР, раздел 5"),
+        ],
+        responsible=[
+            _row(full_name="Иманалиев Руслан Кубанычбекович", position="Мастер участка № 3",
+                 violated_norms="Не организовал безопасную подачу бетона (ППР, раздел 5)"),
+        ],
+        measures=[
+            _row(action="Внеплановый инструктаж стропальщиков и бетонщиков участка № 3",
+                 due_date=date(2025, 3, 10), owner="Мастер участка № 3",
+                 done_at=date(2025, 3, 10)),
+            _row(action="Оградить и обозначить опасную зону подачи бетона",
+                 due_date=date(2025, 3, 14), owner="Главный инженер", done_at=None),
+        ],
+    )
+
+
+def sample_context(kind: str, language: str, *, rules=None) -> dict:
+    """The context of `kind` in `language` for the sample case (Act N-1: its only victim)."""
+    case = sample_case()
+    return build_context(case, kind, language, rules=rules or SampleRules(),
+                         victim=case.victims[0], now=NOW)
