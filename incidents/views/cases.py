@@ -160,6 +160,8 @@ def detail(case_id: int):
 
 def _edit_page(case, form, save, template, title, **extra):
     """Shared GET/POST handling of an editing form: validate, save, commit, or show errors."""
+    if not permissions.can_edit_case(current_user, case):
+        abort(403)
     if request.method == "GET":
         form.version.data = case.version
     elif form.validate():

@@ -72,7 +72,7 @@ def test_light_accident_through_the_browser_forms(app, world, db, client_for):
     page = _fire(spec, case_id, "start_investigation")
     assert _status(page) == "investigating"
     # the act is blocked until the findings are in, and the page says why
-    assert "Every victim needs a medical severity" in page
+    assert "Для каждого пострадавшего укажите степень тяжести травмы" in page  # ru, the user's language
 
     _post(spec, f"/cases/{case_id}/victims/{victim_id}/edit", {
         "full_name": "Нурбек Сатыбалдиев", "sex": "male", "birth_date": "03.02.1991",
