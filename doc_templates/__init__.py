@@ -19,8 +19,15 @@ from .context import KINDS
 TEMPLATE_DIR = Path(__file__).parent
 LANGUAGES = ("ru", "ky")
 
-__all__ = ["KINDS", "LANGUAGES", "TEMPLATE_DIR", "docx_text", "render", "template_path",
-           "variables"]
+__all__ = [
+    "KINDS",
+    "LANGUAGES",
+    "TEMPLATE_DIR",
+    "docx_text",
+    "render",
+    "template_path",
+    "variables",
+]
 
 
 def template_path(kind: str, language: str) -> Path:

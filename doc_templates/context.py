@@ -258,8 +258,11 @@ def _common(case, language: str, rules, now: datetime) -> dict:
 
 def _notice(case, language, rules, now) -> dict:
     victims = [_victim(case, v, language, rules) for v in case.victims]
-    dead = sum(1 for v in case.victims if _value(v.medical_severity) == "fatal"
-               or _value(v.outcome) == "died")
+    dead = sum(
+        1
+        for v in case.victims
+        if _value(v.medical_severity) == "fatal" or _value(v.outcome) == "died"
+    )
     return {
         "victims": victims,
         "victims_count": str(len(victims)),
@@ -275,7 +278,8 @@ def _commission_order(case, language, rules, now) -> dict:
         "order_number": _text(case.commission_order_number or case.number),
         "order_date": fmt_date(case.commission_formed_at or now, language),
         "commission": [_member(m, language) for m in case.commission],
-        "chair": _member(chair, language) if chair is not None
+        "chair": _member(chair, language)
+        if chair is not None
         else {"name": DASH, "position": DASH, "organisation": DASH, "role": DASH},
         "victims": [_victim(case, v, language, rules) for v in case.victims],
         "investigation_start": fmt_date(case.investigation_started_at, language),

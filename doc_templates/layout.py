@@ -79,8 +79,7 @@ def _fix_fonts(doc, language: str) -> None:
         spacing.set(qn("w:after"), "0")
         spacing.set(qn("w:line"), "240")
     # parts python-docx keeps as raw bytes: the theme, and Word 2010's stylesWithEffects copy
-    rfonts = (f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" '
-              f'w:cs="{FONT}"/>')
+    rfonts = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
     for rel in doc.part.rels.values():
         if rel.is_external:
             continue
@@ -136,8 +135,18 @@ def landscape_section(doc):
 # -- paragraphs ---------------------------------------------------------------------------
 
 
-def para(doc, text: str = "", *, bold=False, align=None, indent_cm=None, size=None,
-         before=0, after=0, keep=False):
+def para(
+    doc,
+    text: str = "",
+    *,
+    bold=False,
+    align=None,
+    indent_cm=None,
+    size=None,
+    before=0,
+    after=0,
+    keep=False,
+):
     """One paragraph, one run: a Jinja tag inside `text` stays in a single run."""
     p = doc.add_paragraph()
     if text:
@@ -166,7 +175,7 @@ def heading(doc, text: str):
 
 
 def field(doc, label: str, value: str, *, indent_cm=None):
-    """"Label: value" with the label in bold; the value (usually one tag) is its own run."""
+    """ "Label: value" with the label in bold; the value (usually one tag) is its own run."""
     p = doc.add_paragraph()
     p.add_run(f"{label}: ").bold = True
     p.add_run(value)
@@ -204,9 +213,18 @@ def _header_row(row) -> None:
     trpr.append(el)
 
 
-def loop_table(doc, headers: list[str], cells: list[str], loop: str, items: str, *,
-               weights: list[float] | None = None, width_cm: float = 16.5,
-               bordered: bool = True, size: int = TABLE_PT):
+def loop_table(
+    doc,
+    headers: list[str],
+    cells: list[str],
+    loop: str,
+    items: str,
+    *,
+    weights: list[float] | None = None,
+    width_cm: float = 16.5,
+    bordered: bool = True,
+    size: int = TABLE_PT,
+):
     """A table with a header row and one row per item.
 
     `loop` is the for-clause (``v in victims``), `items` the list tested for emptiness: an empty
@@ -248,5 +266,3 @@ def loop_table(doc, headers: list[str], cells: list[str], loop: str, items: str,
             _header_row(row)
     doc.add_paragraph()  # keeps consecutive tables apart in Word
     return table
-
-

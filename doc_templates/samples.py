@@ -44,12 +44,18 @@ class _Deadline:
 
 
 _LABELS = {
-    ("event_types", "03"): {"ru": "Падение предметов, обрушение",
-                            "ky": "Буюмдардын кулашы, урап түшүү"},
-    ("causes", "08"): {"ru": "Неудовлетворительная организация производства работ",
-                       "ky": "Жумуштарды аткарууну канааттандырарлык эмес уюштуруу"},
-    ("causes", "11"): {"ru": "Неприменение средств индивидуальной защиты",
-                       "ky": "Жекече коргонуу каражаттарын колдонбоо"},
+    ("event_types", "03"): {
+        "ru": "Падение предметов, обрушение",
+        "ky": "Буюмдардын кулашы, урап түшүү",
+    },
+    ("causes", "08"): {
+        "ru": "Неудовлетворительная организация производства работ",
+        "ky": "Жумуштарды аткарууну канааттандырарлык эмес уюштуруу",
+    },
+    ("causes", "11"): {
+        "ru": "Неприменение средств индивидуальной защиты",
+        "ky": "Жекече коргонуу каражаттарын колдонбоо",
+    },
     ("person_categories", "employee"): {"ru": "Работник", "ky": "Кызматкер"},
 }
 
@@ -63,17 +69,25 @@ class SampleRules:
             title={"ru": "Извещение о несчастном случае", "ky": "Кырсык жөнүндө кабарлама"},
             starts="reported_at",
             duration={c: _Days(1) for c in ("light", "severe", "fatal", "group")},
-            basis={"ru": "24 часа с момента, когда работодателю стало известно",
-                   "ky": "Иш берүүчүгө белгилүү болгон учурдан тартып 24 саат"},
+            basis={
+                "ru": "24 часа с момента, когда работодателю стало известно",
+                "ky": "Иш берүүчүгө белгилүү болгон учурдан тартып 24 саат",
+            },
         ),
         _Deadline(
             key="investigation",
             title={"ru": "Расследование", "ky": "Териштирүү"},
             starts="investigation_started_at",
-            duration={"light": _Days(3), "severe": _Days(15), "fatal": _Days(15),
-                      "group": _Days(15)},
-            basis={"ru": "Лёгкий случай — 3 дня с даты приказа о комиссии",
-                   "ky": "Жеңил учур — комиссия жөнүндө буйруктун күнүнөн тартып 3 күн"},
+            duration={
+                "light": _Days(3),
+                "severe": _Days(15),
+                "fatal": _Days(15),
+                "group": _Days(15),
+            },
+            basis={
+                "ru": "Лёгкий случай — 3 дня с даты приказа о комиссии",
+                "ky": "Жеңил учур — комиссия жөнүндө буйруктун күнүнөн тартып 3 күн",
+            },
             pausable=True,
         ),
         _Deadline(
@@ -81,8 +95,10 @@ class SampleRules:
             title={"ru": "Извещение страховщика", "ky": "Камсыздандыруучуга кабарлоо"},
             starts="act_approved_at",
             duration={c: _Days(3) for c in ("light", "severe", "fatal", "group")},
-            basis={"ru": "3 рабочих дня после утверждения акта (Закон КР № 194)",
-                   "ky": "Акт бекитилгенден кийин 3 иш күнү (КР № 194 Мыйзамы)"},
+            basis={
+                "ru": "3 рабочих дня после утверждения акта (Закон КР № 194)",
+                "ky": "Акт бекитилгенден кийин 3 иш күнү (КР № 194 Мыйзамы)",
+            },
         ),
     )
 
@@ -133,12 +149,24 @@ def sample_case() -> SimpleNamespace:
         days_lost=12,
     )
     commission = [
-        _row(full_name="Жумабеков Нурлан Алмазович", position="Главный инженер",
-             organisation_name=EMPLOYER_NAME, role="chair"),
-        _row(full_name="Сыдыкова Айгүл Бакировна", position="Специалист по охране труда",
-             organisation_name=EMPLOYER_NAME, role="member"),
-        _row(full_name="Токтогулов Эрлан Маратович", position="Председатель профкома",
-             organisation_name="Первичная профсоюзная организация", role="member"),
+        _row(
+            full_name="Жумабеков Нурлан Алмазович",
+            position="Главный инженер",
+            organisation_name=EMPLOYER_NAME,
+            role="chair",
+        ),
+        _row(
+            full_name="Сыдыкова Айгүл Бакировна",
+            position="Специалист по охране труда",
+            organisation_name=EMPLOYER_NAME,
+            role="member",
+        ),
+        _row(
+            full_name="Токтогулов Эрлан Маратович",
+            position="Председатель профкома",
+            organisation_name="Первичная профсоюзная организация",
+            role="member",
+        ),
     ]
     return SimpleNamespace(
         number="7/2025",
@@ -172,29 +200,48 @@ def sample_case() -> SimpleNamespace:
         extension_days=0,
         victims=[victim],
         witnesses=[
-            _row(full_name="Бекмурзаев Талант Усенович", position="Стропальщик",
-                 contact="+996 700 111 222"),
+            _row(
+                full_name="Бекмурзаев Талант Усенович",
+                position="Стропальщик",
+                contact="+996 700 111 222",
+            ),
         ],
         commission=commission,
         chair=commission[0],
         causes=[
-            _row(code="11", is_main=False,
-                 description="Пострадавший не использовал выданные защитные перчатки",
-                 violated_norm="Инструкция по охране труда для бетонщика, п. 2.4"),
-            _row(code="08", is_main=True,
-                 description="Подача груза без проверки отсутствия людей в опасной зоне",
-                 violated_norm="Закон КР «Об охране труда» ст. 11; ППР, раздел 5"),
+            _row(
+                code="11",
+                is_main=False,
+                description="Пострадавший не использовал выданные защитные перчатки",
+                violated_norm="Инструкция по охране труда для бетонщика, п. 2.4",
+            ),
+            _row(
+                code="08",
+                is_main=True,
+                description="Подача груза без проверки отсутствия людей в опасной зоне",
+                violated_norm="Закон КР «Об охране труда» ст. 11; ППР, раздел 5",
+            ),
         ],
         responsible=[
-            _row(full_name="Иманалиев Руслан Кубанычбекович", position="Мастер участка № 3",
-                 violated_norms="Не организовал безопасную подачу бетона (ППР, раздел 5)"),
+            _row(
+                full_name="Иманалиев Руслан Кубанычбекович",
+                position="Мастер участка № 3",
+                violated_norms="Не организовал безопасную подачу бетона (ППР, раздел 5)",
+            ),
         ],
         measures=[
-            _row(action="Внеплановый инструктаж стропальщиков и бетонщиков участка № 3",
-                 due_date=date(2025, 3, 10), owner="Мастер участка № 3",
-                 done_at=date(2025, 3, 10)),
-            _row(action="Оградить и обозначить опасную зону подачи бетона",
-                 due_date=date(2025, 3, 14), owner="Главный инженер", done_at=None),
+            _row(
+                action="Внеплановый инструктаж стропальщиков и бетонщиков участка № 3",
+                due_date=date(2025, 3, 10),
+                owner="Мастер участка № 3",
+                done_at=date(2025, 3, 10),
+            ),
+            _row(
+                action="Оградить и обозначить опасную зону подачи бетона",
+                due_date=date(2025, 3, 14),
+                owner="Главный инженер",
+                done_at=None,
+            ),
         ],
     )
 
@@ -202,5 +249,6 @@ def sample_case() -> SimpleNamespace:
 def sample_context(kind: str, language: str, *, rules=None) -> dict:
     """The context of `kind` in `language` for the sample case (Act N-1: its only victim)."""
     case = sample_case()
-    return build_context(case, kind, language, rules=rules or SampleRules(),
-                         victim=case.victims[0], now=NOW)
+    return build_context(
+        case, kind, language, rules=rules or SampleRules(), victim=case.victims[0], now=NOW
+    )

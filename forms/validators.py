@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from incidents.models.timeutil import LOCAL_TZ
 
@@ -13,11 +13,8 @@ REQUIRED = _l("This field is required.")
 
 
 def required():
-    return DataRequired(message=REQUIRED)
-
-
-def present():
-    """Required, but 0 and False are valid answers."""
+    """Something must be typed. InputRequired (not DataRequired) keeps a parse error such as
+    "Enter a date" instead of replacing it with "required"; blank text is caught by not_blank."""
     return InputRequired(message=REQUIRED)
 
 

@@ -76,3 +76,11 @@ def user_for_token(token: str) -> User | None:
     if row is None or row.revoked or row.expires_at < utcnow() or not row.user.active:
         return None
     return row.user
+
+
+def revoke_token(token: str) -> None:
+    row = db.session.execute(
+        db.select(ApiToken).where(ApiToken.token_hash == _digest(token))
+    ).scalar_one_or_none()
+    if row is not None:
+        row.revoked = True

@@ -39,9 +39,19 @@ def register_cli(app: Flask) -> None:
     @translate.command("update")
     def update():
         pot = TRANSLATIONS / "messages.pot"
-        _pybabel("extract", "-F", str(TRANSLATIONS / "babel.cfg"), "-k", "_l", "--no-location",
-                 "-o", str(pot), str(ROOT / "incidents"), str(ROOT / "forms"),
-                 str(ROOT / "workflows"))
+        _pybabel(
+            "extract",
+            "-F",
+            str(TRANSLATIONS / "babel.cfg"),
+            "-k",
+            "_l",
+            "--no-location",
+            "-o",
+            str(pot),
+            str(ROOT / "incidents"),
+            str(ROOT / "forms"),
+            str(ROOT / "workflows"),
+        )
         _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
 
     @translate.command("compile")

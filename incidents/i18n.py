@@ -10,6 +10,8 @@ def select_locale() -> str | None:
     if not has_request_context():
         return None  # CLI, tests, jobs: BABEL_DEFAULT_LOCALE
     languages = current_app.config["LANGUAGES"]
+    if request.blueprint == "api":  # the API uses no cookies: the header decides
+        return request.accept_languages.best_match(languages)
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

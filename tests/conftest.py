@@ -36,10 +36,13 @@ def _create_pg_database(server_url: str) -> str:
     url = make_url(server_url)
     name = f"incidents_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(
-        host=url.host, port=url.port or 5432, user=url.username or "postgres",
-        dbname="postgres", autocommit=True,
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        dbname="postgres",
+        autocommit=True,
     ) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     return url.set(database=name).render_as_string(hide_password=False)
 
 
@@ -48,8 +51,11 @@ def _drop_pg_database(db_url: str) -> None:
 
     url = make_url(db_url)
     with psycopg.connect(
-        host=url.host, port=url.port or 5432, user=url.username or "postgres",
-        dbname="postgres", autocommit=True,
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        dbname="postgres",
+        autocommit=True,
     ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
 
@@ -103,6 +109,7 @@ def app(_schema, app_config):
         _db.session.rollback()
         _db.session.remove()
         _empty_tables()
+        _db.engine.dispose()  # each test's app has its own pool: close it
     shutil.rmtree(app_config["DOCUMENT_STORE"], ignore_errors=True)
 
 
@@ -112,9 +119,9 @@ def _empty_tables() -> None:
             conn.execute(table.delete())
         if conn.dialect.name == "postgresql":
             for table in _db.metadata.sorted_tables:
-                conn.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"
-                ))
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)")
+                )
 
 
 @pytest.fixture

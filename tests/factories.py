@@ -39,8 +39,12 @@ def make_user(role: Role, org: Organisation | None, email: str | None = None, **
 def make_world() -> SimpleNamespace:
     insurer = make_org("ОАО «Ак-Суу Камсыздандыруу»", kind=OrgKind.insurer)
     employer = make_org(
-        "ОсОО «Ак & Көк» <тест>", tax_id="02512201810045", activity_code="41.20.0",
-        address="г. Бишкек, ул. Токтогула, 125", headcount=120, insurer=insurer,
+        "ОсОО «Ак & Көк» <тест>",
+        tax_id="02512201810045",
+        activity_code="41.20.0",
+        address="г. Бишкек, ул. Токтогула, 125",
+        headcount=120,
+        insurer=insurer,
         policy_number="ГО-2026-00417",
     )
     other = make_org("ОсОО «Башка Компания»", insurer=insurer, policy_number="ГО-2026-1")
@@ -125,31 +129,71 @@ MEMBERS = [
 
 def add_commission(case, actor, members=MEMBERS, **kw):
     for name, position, role in members:
-        cases.add_child(case, actor, "commission", {
-            "full_name": name, "position": position, "organisation_name": "ОсОО «Ала-Тоо»",
-            "role": role, "responsible_for_site_safety": False, **kw,
-        }, None)
+        cases.add_child(
+            case,
+            actor,
+            "commission",
+            {
+                "full_name": name,
+                "position": position,
+                "organisation_name": "ОсОО «Ала-Тоо»",
+                "role": role,
+                "responsible_for_site_safety": False,
+                **kw,
+            },
+            None,
+        )
 
 
 def add_findings(case, actor):
     for v in case.victims:
         cases.update_child(case, actor, "victims", v.id, {"medical_severity": "light"}, None)
-    cases.update_findings(case, actor, {
-        "event_type_code": "02", "equipment": "Леса ЛСП-40", "workplace_assessment": "класс 3.1",
-        "work_related": True, "work_related_ground": "В рабочее время при исполнении обязанностей",
-    }, None)
-    cases.add_child(case, actor, "causes", {
-        "code": "09", "is_main": True, "description": "Доска настила не закреплена",
-        "violated_norm": "Правила ОТ в строительстве, п. 6.2.18",
-    }, None)
-    cases.add_child(case, actor, "responsible", {
-        "full_name": "Кубат Эсенов", "position": "Мастер участка",
-        "violated_norms": "п. 6.2.18 Правил",
-    }, None)
-    cases.add_child(case, actor, "measures", {
-        "action": "Внеплановый инструктаж", "due_date": date.today() + timedelta(days=7),
-        "owner": "Айгүл Токтосунова",
-    }, None)
+    cases.update_findings(
+        case,
+        actor,
+        {
+            "event_type_code": "02",
+            "equipment": "Леса ЛСП-40",
+            "workplace_assessment": "класс 3.1",
+            "work_related": True,
+            "work_related_ground": "В рабочее время при исполнении обязанностей",
+        },
+        None,
+    )
+    cases.add_child(
+        case,
+        actor,
+        "causes",
+        {
+            "code": "09",
+            "is_main": True,
+            "description": "Доска настила не закреплена",
+            "violated_norm": "Правила ОТ в строительстве, п. 6.2.18",
+        },
+        None,
+    )
+    cases.add_child(
+        case,
+        actor,
+        "responsible",
+        {
+            "full_name": "Кубат Эсенов",
+            "position": "Мастер участка",
+            "violated_norms": "п. 6.2.18 Правил",
+        },
+        None,
+    )
+    cases.add_child(
+        case,
+        actor,
+        "measures",
+        {
+            "action": "Внеплановый инструктаж",
+            "due_date": date.today() + timedelta(days=7),
+            "owner": "Айгүл Токтосунова",
+        },
+        None,
+    )
 
 
 # The path of a light accident, and what each step needs before it.
@@ -160,9 +204,15 @@ PATH = [
     ("draft_act", add_findings),
     ("approve_act", None),
     ("notify_insurer", None),
-    ("close", lambda case, actor: [
-        cases.record_outcome(case, actor, v.id, {"outcome": Outcome.recovered, "days_lost": 12},
-                             None) for v in case.victims]),
+    (
+        "close",
+        lambda case, actor: [
+            cases.record_outcome(
+                case, actor, v.id, {"outcome": Outcome.recovered, "days_lost": 12}, None
+            )
+            for v in case.victims
+        ],
+    ),
 ]
 
 

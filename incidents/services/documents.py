@@ -8,10 +8,10 @@ import re
 import tempfile
 from pathlib import Path
 
-from doc_templates.context import build_context
 from flask import current_app
 
 import doc_templates
+from doc_templates.context import build_context
 
 from ..extensions import db
 from ..models import Case, DocumentKind, GeneratedDocument, User

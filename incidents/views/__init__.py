@@ -41,7 +41,7 @@ def register_views(app: Flask) -> None:
         }
 
     def _error(code, message):
-        if request.blueprint == "api":
+        if request.blueprint == "api" or request.path.startswith("/api/"):
             from flask import jsonify
 
             return jsonify(error=message), code

@@ -197,8 +197,14 @@ def test_removed_rows_and_blank_values():
     case.organisation.tax_id = None
     case.shift_started_at = None
     case.witnesses = []
-    ctx = build_context(case, "act_n1", "ky", rules=doc_templates.samples.SampleRules(),
-                        victim=case.victims[0], now=datetime(2025, 3, 12))
+    ctx = build_context(
+        case,
+        "act_n1",
+        "ky",
+        rules=doc_templates.samples.SampleRules(),
+        victim=case.victims[0],
+        now=datetime(2025, 3, 12),
+    )
     assert ctx["employer"]["tax_id"] == "көрсөтүлгөн эмес"
     assert ctx["hours_since_shift"] == "—"
     text = docx_text(render("act_n1", "ky", ctx))

@@ -19,8 +19,9 @@ def _by_key(case, now):
 
 
 def test_notice_is_due_24h_after_the_employer_learned(app, world, db):
-    case = factories.make_case(world, reported_at=factories.local(0, 8, 0),
-                               occurred_at=factories.local(0, 7, 0))
+    case = factories.make_case(
+        world, reported_at=factories.local(0, 8, 0), occurred_at=factories.local(0, 7, 0)
+    )
     d = _by_key(case, case.reported_at + timedelta(hours=23))["notice"]
     assert d.due_at == case.reported_at + timedelta(hours=24)
     assert d.state == "running" and not d.overdue
@@ -29,8 +30,9 @@ def test_notice_is_due_24h_after_the_employer_learned(app, world, db):
     assert deadlines.is_overdue(case, RULES, case.reported_at + timedelta(hours=25))
 
 
-@pytest.mark.parametrize(("category", "days"),
-                         [("light", 3), ("severe", 15), ("fatal", 15), ("group", 15)])
+@pytest.mark.parametrize(
+    ("category", "days"), [("light", 3), ("severe", 15), ("fatal", 15), ("group", 15)]
+)
 def test_investigation_deadline_per_category(app, world, db, category, days):
     case = factories.make_case(world, category=category)
     factories.advance_to(case, world, "commission_formed")
@@ -62,13 +64,17 @@ def test_met_deadline_stops_the_clock(app, world, db):
 
 
 def test_late_notice_is_met_late(app, world, db):
-    case = factories.make_case(world, occurred_at=factories.local(5), reported_at=factories.local(4))
+    case = factories.make_case(
+        world, occurred_at=factories.local(5), reported_at=factories.local(4)
+    )
     cases.advance(case, world.specialist, "notify")
     assert _by_key(case, utcnow())["notice"].state == "met_late"
 
 
 def test_cancelled_case_runs_no_clock(app, world, db):
-    case = factories.make_case(world, occurred_at=factories.local(5), reported_at=factories.local(4))
+    case = factories.make_case(
+        world, occurred_at=factories.local(5), reported_at=factories.local(4)
+    )
     cases.advance(case, world.head, "cancel", comment="Ошибка")
     assert deadlines.compute(case, RULES, utcnow()) == []
 

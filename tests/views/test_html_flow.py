@@ -10,16 +10,43 @@ from incidents.models import Case
 from tests import factories
 
 N1_SECTIONS = {
-    "ru": ["1. Дата и время несчастного случая", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.",
-           "10.", "11."],
-    "ky": ["1. Кырсыктын датасы жана убактысы", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9.",
-           "10.", "11."],
+    "ru": [
+        "1. Дата и время несчастного случая",
+        "2.",
+        "3.",
+        "4.",
+        "5.",
+        "6.",
+        "7.",
+        "8.",
+        "9.",
+        "10.",
+        "11.",
+    ],
+    "ky": [
+        "1. Кырсыктын датасы жана убактысы",
+        "2.",
+        "3.",
+        "4.",
+        "5.",
+        "6.",
+        "7.",
+        "8.",
+        "9.",
+        "10.",
+        "11.",
+    ],
 }
 
 
 def _post(client, url, data, expect=302):
     r = client.post(url, data=data)
-    assert r.status_code == expect, (url, r.status_code, re.findall(r'invalid-feedback[^>]*>([^<]+)', r.text), r.text[-3000:])
+    assert r.status_code == expect, (
+        url,
+        r.status_code,
+        re.findall(r"invalid-feedback[^>]*>([^<]+)", r.text),
+        r.text[-3000:],
+    )
     return r
 
 
@@ -39,72 +66,132 @@ def test_light_accident_through_the_browser_forms(app, world, db, client_for):
     head = client_for(world.head)
     occurred = factories.ago(4).strftime("%Y-%m-%dT%H:%M")
     reported = factories.ago(3).strftime("%Y-%m-%dT%H:%M")
-    r = _post(spec, "/cases/new", {
-        "case-category": "light", "case-occurred_at": occurred, "case-reported_at": reported,
-        "case-shift_started_at": factories.ago(6).strftime("%Y-%m-%dT%H:%M"),
-        "case-place": "Цех № 3, пролёт Б", "case-structural_unit": "Механический цех",
-        "case-work_performed": "Замена ремня привода станка",
-        "case-circumstances": "Рука попала под ремень привода «Ак & Көк» <станок>.",
-        "case-first_aid": "Жгут, вызов скорой",
-        "victim-full_name": "Нурбек Сатыбалдиев", "victim-sex": "male",
-        "victim-birth_date": "1991-02-03", "victim-person_category": "employee",
-        "victim-occupation": "Слесарь-ремонтник", "victim-service_total_years": "7,5",
-        "victim-service_employer_years": "3", "victim-induction_briefing_date": "2023-01-10",
-        "victim-workplace_briefing_type": "repeated", "victim-workplace_briefing_date": "2026-10-01",
-        "victim-training_date": "2023-01-20", "victim-knowledge_test_date": "2023-01-25",
-        "victim-knowledge_test_protocol": "4-ОТ", "victim-injury_nature": "Ушиб кисти",
-        "victim-body_part": "Правая кисть", "victim-intoxication": "none",
-    })
+    r = _post(
+        spec,
+        "/cases/new",
+        {
+            "case-category": "light",
+            "case-occurred_at": occurred,
+            "case-reported_at": reported,
+            "case-shift_started_at": factories.ago(6).strftime("%Y-%m-%dT%H:%M"),
+            "case-place": "Цех № 3, пролёт Б",
+            "case-structural_unit": "Механический цех",
+            "case-work_performed": "Замена ремня привода станка",
+            "case-circumstances": "Рука попала под ремень привода «Ак & Көк» <станок>.",
+            "case-first_aid": "Жгут, вызов скорой",
+            "victim-full_name": "Нурбек Сатыбалдиев",
+            "victim-sex": "male",
+            "victim-birth_date": "1991-02-03",
+            "victim-person_category": "employee",
+            "victim-occupation": "Слесарь-ремонтник",
+            "victim-service_total_years": "7,5",
+            "victim-service_employer_years": "3",
+            "victim-induction_briefing_date": "2023-01-10",
+            "victim-workplace_briefing_type": "repeated",
+            "victim-workplace_briefing_date": "2026-10-01",
+            "victim-training_date": "2023-01-20",
+            "victim-knowledge_test_date": "2023-01-25",
+            "victim-knowledge_test_protocol": "4-ОТ",
+            "victim-injury_nature": "Ушиб кисти",
+            "victim-body_part": "Правая кисть",
+            "victim-intoxication": "none",
+        },
+    )
     case_id = int(r.headers["Location"].rsplit("/", 1)[1])
     case = db.session.get(Case, case_id)
     victim_id = case.victims[0].id
 
     page = _fire(spec, case_id, "notify")
     assert _status(page) == "notified"
-    members = [("Бакыт Осмонов", "Директор", "chair"), ("Айгүл Токтосунова", "Инженер ОТ", "member"),
-               ("Жылдыз Мамытова", "Инспектор профсоюза", "member")]
+    members = [
+        ("Бакыт Осмонов", "Директор", "chair"),
+        ("Айгүл Токтосунова", "Инженер ОТ", "member"),
+        ("Жылдыз Мамытова", "Инспектор профсоюза", "member"),
+    ]
     for name, position, role in members:
-        _post(spec, f"/cases/{case_id}/commission/new", {
-            "full_name": name, "position": position, "organisation_name": "ОсОО «Ак & Көк»",
-            "role": role,
-        })
+        _post(
+            spec,
+            f"/cases/{case_id}/commission/new",
+            {
+                "full_name": name,
+                "position": position,
+                "organisation_name": "ОсОО «Ак & Көк»",
+                "role": role,
+            },
+        )
     _fire(spec, case_id, "form_commission", order_number="12-к")
     page = _fire(spec, case_id, "start_investigation")
     assert _status(page) == "investigating"
     # the act is blocked until the findings are in, and the page says why
-    assert "Для каждого пострадавшего укажите степень тяжести травмы" in page  # ru, the user's language
+    assert (
+        "Для каждого пострадавшего укажите степень тяжести травмы" in page
+    )  # ru, the user's language
 
-    _post(spec, f"/cases/{case_id}/victims/{victim_id}/edit", {
-        "full_name": "Нурбек Сатыбалдиев", "sex": "male", "birth_date": "03.02.1991",
-        "person_category": "employee", "occupation": "Слесарь-ремонтник",
-        "medical_severity": "light", "intoxication": "none",
-        "injury_nature": "Ушиб кисти", "body_part": "Правая кисть",
-    })
-    _post(spec, f"/cases/{case_id}/findings", {
-        "event_type_code": "04", "equipment": "Токарный станок 16К20, ограждение ремня снято",
-        "workplace_assessment": "класс 2", "work_related": "yes",
-        "work_related_ground": "При исполнении трудовых обязанностей",
-    })
-    _post(spec, f"/cases/{case_id}/causes/new", {
-        "code": "03", "is_main": "y", "description": "Эксплуатация станка без ограждения",
-        "violated_norm": "Правила ОТ при холодной обработке металлов, п. 2.1",
-    })
-    _post(spec, f"/cases/{case_id}/responsible/new", {
-        "full_name": "Самат Ибраев", "position": "Мастер цеха",
-        "violated_norms": "Допустил работу без ограждения",
-    })
-    _post(spec, f"/cases/{case_id}/measures/new", {
-        "action": "Установить ограждение ремённой передачи", "due_date": "2030-01-15",
-        "owner": "Главный механик",
-    })
+    _post(
+        spec,
+        f"/cases/{case_id}/victims/{victim_id}/edit",
+        {
+            "full_name": "Нурбек Сатыбалдиев",
+            "sex": "male",
+            "birth_date": "03.02.1991",
+            "person_category": "employee",
+            "occupation": "Слесарь-ремонтник",
+            "medical_severity": "light",
+            "intoxication": "none",
+            "injury_nature": "Ушиб кисти",
+            "body_part": "Правая кисть",
+        },
+    )
+    _post(
+        spec,
+        f"/cases/{case_id}/findings",
+        {
+            "event_type_code": "04",
+            "equipment": "Токарный станок 16К20, ограждение ремня снято",
+            "workplace_assessment": "класс 2",
+            "work_related": "yes",
+            "work_related_ground": "При исполнении трудовых обязанностей",
+        },
+    )
+    _post(
+        spec,
+        f"/cases/{case_id}/causes/new",
+        {
+            "code": "03",
+            "is_main": "y",
+            "description": "Эксплуатация станка без ограждения",
+            "violated_norm": "Правила ОТ при холодной обработке металлов, п. 2.1",
+        },
+    )
+    _post(
+        spec,
+        f"/cases/{case_id}/responsible/new",
+        {
+            "full_name": "Самат Ибраев",
+            "position": "Мастер цеха",
+            "violated_norms": "Допустил работу без ограждения",
+        },
+    )
+    _post(
+        spec,
+        f"/cases/{case_id}/measures/new",
+        {
+            "action": "Установить ограждение ремённой передачи",
+            "due_date": "2030-01-15",
+            "owner": "Главный механик",
+        },
+    )
     _post(spec, f"/cases/{case_id}/witnesses/new", {"full_name": "Алмаз Турдубеков"})
     page = _fire(spec, case_id, "draft_act")
     assert _status(page) == "act_drafted"
     page = _fire(head, case_id, "approve_act")
     assert _status(page) == "act_approved"
     _fire(spec, case_id, "notify_insurer")
-    _post(spec, f"/cases/{case_id}/victims/{victim_id}/outcome",
-          {"outcome": "recovered", "days_lost": "9"})
+    _post(
+        spec,
+        f"/cases/{case_id}/victims/{victim_id}/outcome",
+        {"outcome": "recovered", "days_lost": "9"},
+    )
     page = _fire(spec, case_id, "close")
     assert _status(page) == "closed"
 
@@ -112,9 +199,7 @@ def test_light_accident_through_the_browser_forms(app, world, db, client_for):
     case = db.session.get(Case, case_id)
     current = case.current_documents()
     kinds = sorted({(d.kind, d.language) for d in current})
-    assert kinds == sorted(
-        (k, lang) for k in doc_templates.KINDS for lang in ("ru", "ky")
-    )
+    assert kinds == sorted((k, lang) for k in doc_templates.KINDS for lang in ("ru", "ky"))
     for doc in current:
         r = spec.get(f"/documents/{doc.id}")
         assert r.status_code == 200
@@ -126,9 +211,15 @@ def test_light_accident_through_the_browser_forms(app, world, db, client_for):
         if doc.kind == "act_n1":
             for heading in N1_SECTIONS[doc.language]:
                 assert heading in text, (doc.language, heading)
-            for value in ["Цех № 3, пролёт Б", "Эксплуатация станка без ограждения",
-                          "Самат Ибраев", "Установить ограждение ремённой передачи",
-                          "Алмаз Турдубеков", "Слесарь-ремонтник", "4-ОТ"]:
+            for value in [
+                "Цех № 3, пролёт Б",
+                "Эксплуатация станка без ограждения",
+                "Самат Ибраев",
+                "Установить ограждение ремённой передачи",
+                "Алмаз Турдубеков",
+                "Слесарь-ремонтник",
+                "4-ОТ",
+            ]:
                 assert value in text, (doc.language, value)
         if doc.kind == "commission_order":
             assert "Бакыт Осмонов" in text and "12-к" in text

@@ -22,6 +22,7 @@ def en(reasons) -> list[str]:
     with force_locale("en"):
         return [str(r) for r in reasons]
 
+
 EDGES = [
     (S.reported, "notify", S.notified),
     (S.reported, "cancel", S.cancelled),
@@ -82,8 +83,11 @@ def test_edge(app, world, db, source, trigger, dest):
     case = _case_at(world, source)
     _prepare(case, world, trigger)
     cases.advance(
-        case, _actor(world, trigger), trigger, comment="причина", days=5 if "extend" in trigger
-        else None,
+        case,
+        _actor(world, trigger),
+        trigger,
+        comment="причина",
+        days=5 if "extend" in trigger else None,
     )
     db.session.commit()
     assert case.status == dest
@@ -102,8 +106,14 @@ def test_wrong_state_is_refused_and_changes_nothing(app, world, db):
 
 @pytest.mark.parametrize(
     ("trigger", "role"),
-    [("approve_act", "specialist"), ("cancel", "specialist"), ("notify", "inspector"),
-     ("notify", "member"), ("close", "union"), ("reopen", "specialist")],
+    [
+        ("approve_act", "specialist"),
+        ("cancel", "specialist"),
+        ("notify", "inspector"),
+        ("notify", "member"),
+        ("close", "union"),
+        ("reopen", "specialist"),
+    ],
 )
 def test_role_denials(app, world, db, trigger, role):
     case = factories.make_case(world)
@@ -125,15 +135,23 @@ def test_stranger_cannot_fire_even_with_the_right_role(app, world, db):
 GUARD_CASES = [
     # (trigger, how to break the data, expected reason)
     ("form_commission", lambda c, w: None, "The commission needs exactly one chair."),
-    ("form_commission", lambda c, w: factories.add_commission(c, w.specialist, factories.MEMBERS[:2]),
-     "The commission needs a chair and at least three members in all."),
-    ("form_commission",
-     lambda c, w: factories.add_commission(c, w.specialist, responsible_for_site_safety=True),
-     "Nobody directly responsible for safety at the accident site may sit on the commission."),
-    ("form_commission",
-     lambda c, w: factories.add_commission(
-         c, w.specialist, [(n, p, CommissionRole.chair) for n, p, _ in factories.MEMBERS]),
-     "The commission needs exactly one chair."),
+    (
+        "form_commission",
+        lambda c, w: factories.add_commission(c, w.specialist, factories.MEMBERS[:2]),
+        "The commission needs a chair and at least three members in all.",
+    ),
+    (
+        "form_commission",
+        lambda c, w: factories.add_commission(c, w.specialist, responsible_for_site_safety=True),
+        "Nobody directly responsible for safety at the accident site may sit on the commission.",
+    ),
+    (
+        "form_commission",
+        lambda c, w: factories.add_commission(
+            c, w.specialist, [(n, p, CommissionRole.chair) for n, p, _ in factories.MEMBERS]
+        ),
+        "The commission needs exactly one chair.",
+    ),
 ]
 
 
@@ -216,9 +234,7 @@ def test_extend_once_with_reason_and_limit(app, world, db):
     assert (case.extension_days, case.extension_reason) == (10, "экспертиза")
     with pytest.raises(Blocked) as err:
         cases.advance(case, world.specialist, "extend_deadline", comment="ещё", days=3)
-    assert en(err.value.reasons) == [
-        "The investigation deadline can be extended only once."
-    ]
+    assert en(err.value.reasons) == ["The investigation deadline can be extended only once."]
     assert case.extension_days == 10
 
 

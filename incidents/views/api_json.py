@@ -1,0 +1,365 @@
+"""JSON in and out for the API: case representations; JSON bodies turned into the form data the
+WTForms forms validate (one validation path for the UI and the API); request parsing errors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from flask import request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField
+from wtforms.fields import DateTimeLocalField
+from wtforms.fields.core import UnboundField
+
+from workflows import accident
+
+from .. import labels, permissions
+from ..models import Case, GeneratedDocument, User
+from ..models.timeutil import LOCAL_TZ, to_local
+from ..services import deadlines as deadline_service
+
+# -- out ------------------------------------------------------------------------------------
+
+
+def iso(value):
+    """Stored datetimes are naive UTC: ISO 8601 with "Z". Dates as YYYY-MM-DD."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat() + "Z"
+    return value.isoformat()
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return iso(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def row(obj, names) -> dict:
+    return {"id": obj.id, **{name: _plain(getattr(obj, name)) for name in names}}
+
+
+CASE_FIELDS = (
+    "occurred_at",
+    "reported_at",
+    "shift_started_at",
+    "place",
+    "structural_unit",
+    "work_performed",
+    "circumstances",
+    "first_aid",
+)
+FINDINGS_FIELDS = (
+    "event_type_code",
+    "equipment",
+    "workplace_assessment",
+    "work_related",
+    "work_related_ground",
+)
+CLOCK_FIELDS = (
+    "notified_at",
+    "commission_formed_at",
+    "commission_order_number",
+    "investigation_started_at",
+    "investigation_ended_at",
+    "act_approved_at",
+    "insurer_notified_at",
+    "closed_at",
+    "extension_days",
+    "extension_reason",
+    "suspended_at",
+    "paused_seconds",
+    "cancel_reason",
+    "created_at",
+    "updated_at",
+)
+VICTIM_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "person_category",
+    "occupation",
+    "service_total_years",
+    "service_employer_years",
+    "induction_briefing_date",
+    "workplace_briefing_type",
+    "workplace_briefing_date",
+    "internship",
+    "training_date",
+    "knowledge_test_date",
+    "knowledge_test_protocol",
+    "injury_nature",
+    "body_part",
+    "medical_severity",
+    "intoxication",
+    "intoxication_degree",
+    "outcome",
+    "days_lost",
+)
+CHILD_FIELDS = {
+    "victims": VICTIM_FIELDS,
+    "witnesses": ("full_name", "position", "contact"),
+    "commission": (
+        "user_id",
+        "full_name",
+        "position",
+        "organisation_name",
+        "role",
+        "responsible_for_site_safety",
+    ),
+    "causes": ("code", "is_main", "description", "violated_norm"),
+    "responsible": ("full_name", "position", "violated_norms"),
+    "measures": ("action", "due_date", "owner", "done_at"),
+}
+
+
+def case_summary(case: Case, rules, now: datetime) -> dict:
+    return {
+        "id": case.id,
+        "number": case.number,
+        "status": case.status.value,
+        "status_label": labels.label(case.status),
+        "category": case.category.value,
+        "version": case.version,
+        "occurred_at": iso(case.occurred_at),
+        "reported_at": iso(case.reported_at),
+        "place": case.place,
+        "victims": [v.full_name for v in case.victims],
+        "overdue": deadline_service.is_overdue(case, rules, now),
+        "url": url_for("api.get_case", case_id=case.id, _external=True),
+    }
+
+
+def deadline(d, lang: str) -> dict:
+    rule = d.rule
+    return {
+        "key": d.key,
+        "title": rule.title.get(lang) or rule.title["ru"],
+        "basis": rule.basis.get(lang) or rule.basis["ru"],
+        "verified": rule.verified,
+        "started_at": iso(d.started_at),
+        "due_at": iso(d.due_at),
+        "met_at": iso(d.met_at),
+        "state": d.state,
+        "overdue": d.overdue,
+    }
+
+
+def document(doc: GeneratedDocument) -> dict:
+    return {
+        "id": doc.id,
+        "kind": doc.kind,
+        "language": doc.language,
+        "version": doc.version,
+        "victim_id": doc.victim_id,
+        "filename": doc.filename,
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "current": doc.current,
+        "frozen": doc.frozen,
+        "created_at": iso(doc.created_at),
+        "download_url": url_for("api.download_document", document_id=doc.id, _external=True),
+    }
+
+
+def triggers(case: Case, user: User) -> dict:
+    """What the user may fire now, and what the guards still ask for."""
+    allowed, blocked = [], {}
+    for trigger in accident.available(case):
+        if not permissions.can_fire(user, case, trigger):
+            continue
+        reasons = accident.blockers(case, trigger)
+        if reasons:
+            blocked[trigger] = [str(r) for r in reasons]
+        else:
+            allowed.append(trigger)
+    return {
+        "allowed": allowed,
+        "blocked": blocked,
+        "reason_required": [t for t in [*allowed, *blocked] if t in accident.REASON_REQUIRED],
+    }
+
+
+def case_detail(case: Case, user: User, rules, now: datetime) -> dict:
+    lang = labels.lang()
+    out = case_summary(case, rules, now)
+    del out["victims"]
+    out.update(
+        kind=case.kind.value,
+        category_label=labels.label(case.category),
+        organisation={"id": case.organisation_id, "name": case.organisation.name},
+        **{name: _plain(getattr(case, name)) for name in (*CASE_FIELDS, *CLOCK_FIELDS)},
+        findings={name: _plain(getattr(case, name)) for name in FINDINGS_FIELDS},
+        **{
+            part: [row(r, names) for r in getattr(case, part)]
+            for part, names in CHILD_FIELDS.items()
+        },
+        deadlines=[deadline(d, lang) for d in deadline_service.compute(case, rules, now)],
+        triggers=triggers(case, user),
+        documents=[document(d) for d in case.documents],
+        history=[
+            {
+                "at": iso(t.at),
+                "trigger": t.trigger,
+                "from": t.from_state,
+                "to": t.to_state,
+                "actor_id": t.actor_id,
+                "actor": t.actor.name if t.actor else None,
+                "comment": t.comment,
+            }
+            for t in case.transitions
+        ],
+    )
+    return out
+
+
+# -- in -------------------------------------------------------------------------------------
+
+
+def form_values(obj, names) -> dict:
+    """The stored values of `obj` as a JSON body would carry them (datetimes as Bishkek
+    wall-clock time, like the HTML form), so a PATCH can overlay only what it changes."""
+    out = {}
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, datetime):
+            value = to_local(value).replace(tzinfo=None).isoformat(timespec="minutes")
+        elif isinstance(value, datetime | date | Enum | Decimal):
+            value = _plain(value)
+        out[name] = value
+    return out
+
+
+def _fields(form_class) -> dict:
+    """Field name -> field class, read from the form class (version included)."""
+    return {
+        name: value.field_class
+        for name in dir(form_class)
+        if isinstance(value := getattr(form_class, name, None), UnboundField)
+    }
+
+
+def _local_datetime(text: str) -> str:
+    """An ISO time with an offset (e.g. "...Z" as the API returns it) -> Bishkek wall-clock
+    time; anything else is left for the form to judge."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if parsed.tzinfo is None:
+        return text
+    return parsed.astimezone(LOCAL_TZ).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def formdata(form_class, data: dict) -> tuple[MultiDict, dict]:
+    """JSON object -> (MultiDict for `form_class`, errors of keys the form cannot take)."""
+    fields = _fields(form_class)
+    out, errors = MultiDict(), {}
+    for key, value in data.items():
+        if key not in fields:
+            errors[key] = [_("The request could not be understood.")]
+            continue
+        field_class = fields[key]
+        if value is None:
+            continue
+        if isinstance(value, dict | list):
+            errors[key] = [_("The request could not be understood.")]
+            continue
+        if isinstance(value, bool):
+            if issubclass(field_class, BooleanField):
+                if value:
+                    out[key] = "y"
+                continue
+            value = "yes" if value else "no"  # a yes/no choice (work_related)
+        elif isinstance(value, str) and issubclass(field_class, DateTimeLocalField):
+            value = _local_datetime(value.strip())
+        out[key] = str(value)
+    return out, errors
+
+
+def version_of(data: dict, errors: dict) -> None:
+    """`version`, when present, must be a whole number (the case version read earlier)."""
+    value = data.get("version")
+    if value is None:
+        return
+    if isinstance(value, bool) or not (
+        isinstance(value, int)
+        or (isinstance(value, str) and value.strip().isascii() and value.strip().isdigit())
+    ):
+        errors["version"] = [_("Enter a number.")]
+
+
+def form_errors(form, prefix: str = "") -> dict:
+    return {
+        f"{prefix}{name or '_form'}": [str(m) for m in messages]
+        for name, messages in form.errors.items()
+    }
+
+
+# -- requests -------------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message, **extra):
+        super().__init__(str(message))
+        self.status, self.message, self.extra = status, message, extra
+
+
+def body(optional: bool = False) -> dict:
+    if optional and not request.get_data():
+        return {}
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, _("The request could not be understood."))
+    return data
+
+
+def validate(form_class, data: dict, prefix: str = ""):
+    """The form validated against the JSON body; its errors keyed by field name."""
+    posted, errors = formdata(form_class, data)
+    version_of(data, errors)
+    form = form_class(formdata=posted, meta={"csrf": False})
+    if not form.validate():
+        errors.update(form_errors(form))
+    return form, {f"{prefix}{k}": v for k, v in errors.items()}
+
+
+def check(errors: dict) -> None:
+    if errors:
+        raise ApiError(400, _("The request could not be understood."), fields=errors)
+
+
+def valid(form_class, data: dict):
+    form, errors = validate(form_class, data)
+    check(errors)
+    return form
+
+
+def page_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise ApiError(
+            400, _("The request could not be understood."), fields={name: [_("Enter a number.")]}
+        )
+    return int(raw)
+
+
+def choice_arg(name: str, enum_cls):
+    raw = request.args.get(name) or None
+    if raw is not None and raw not in enum_cls.__members__:
+        raise ApiError(
+            400,
+            _("The request could not be understood."),
+            fields={name: [_("Choose a value from the list.")]},
+        )
+    return enum_cls(raw) if raw else None
