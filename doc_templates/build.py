@@ -136,9 +136,9 @@ def build_notice(doc, t):
     field(
         doc,
         t("Фамилия, имя, отчество, должность", "Аты-жөнү, кызматы"),
-        "________________________________________",
+        "{{ sender.name }}, {{ sender.position }}",
     )
-    field(doc, t("Телефон", "Телефону"), "{{ employer.phone }}")
+    field(doc, t("Телефон", "Телефону"), "{{ sender.phone }}")
     field(doc, t("Дата и время передачи", "Берилген датасы жана убактысы"), "{{ sent_at }}")
     para(doc, t("Подпись ________________", "Колу ________________"), before=4)
     heading(doc, t("7. Извещение принял", "7. Кабарламаны кабыл алган"))
@@ -284,9 +284,13 @@ def build_act_n1(doc, t):
     para(doc, t("УТВЕРЖДАЮ", "БЕКИТЕМИН"), bold=True, indent_cm=right)
     para(doc, t("Руководитель работодателя", "Иш берүүчүнүн жетекчиси"), indent_cm=right)
     para(doc, "{{ employer.name }}", indent_cm=right)
+    para(doc, "{{ approver.position }}", indent_cm=right)
     para(
         doc,
-        t("________________ (подпись, Ф.И.О.)", "________________ (колу, аты-жөнү)"),
+        t(
+            "________________ (подпись)  {{ approver.name }}",
+            "________________ (колу)  {{ approver.name }}",
+        ),
         indent_cm=right,
         before=6,
     )

@@ -17,6 +17,8 @@ from babel.numbers import format_decimal
 
 from .labels import BLANK, DASH, NOT_GIVEN, label
 
+SIGN_LINE = "________________"
+
 LOCAL_TZ = ZoneInfo("Asia/Bishkek")
 DATE = "dd.MM.yyyy"
 TIME = "HH:mm"
@@ -245,6 +247,21 @@ def _deadline(case, key: str, language: str, rules) -> dict:
 # -- the contexts -------------------------------------------------------------------------
 
 
+def _person(case, trigger: str, language: str) -> dict:
+    """The user who last fired `trigger` (the notice's sender, the act's approver); blanks for
+    a hand-written line when nobody has yet."""
+    actor = next(
+        (t.actor for t in reversed(case.transitions) if t.trigger == trigger and t.actor), None
+    )
+    if actor is None:
+        return {"name": SIGN_LINE, "position": SIGN_LINE, "phone": DASH}
+    return {
+        "name": _text(actor.name),
+        "position": _text(actor.position, language),
+        "phone": _text(actor.phone or case.organisation.phone),
+    }
+
+
 def _common(case, language: str, rules, now: datetime) -> dict:
     return {
         "language": language,
@@ -268,6 +285,7 @@ def _notice(case, language, rules, now) -> dict:
         "victims_count": str(len(victims)),
         "dead_count": str(dead),
         "sent_at": fmt_datetime(case.notified_at or now, language),
+        "sender": _person(case, "notify", language),
         "deadline": _deadline(case, "notice", language, rules),
     }
 
@@ -297,6 +315,7 @@ def _act_n1(case, language, rules, now, victim) -> dict:
         "act_number": _act_number(case, victim),
         "act_date": fmt_date(case.investigation_ended_at or now, language),
         "approved_date": fmt_date(case.act_approved_at, language, missing=BLANK),
+        "approver": _person(case, "approve_act", language),
         "shift_start": fmt_time(shift, language),
         "hours_since_shift": hours,
         "sending_organisation": DASH,

@@ -168,7 +168,18 @@ def sample_case() -> SimpleNamespace:
             role="member",
         ),
     ]
+    specialist = SimpleNamespace(
+        name="Асанова Айгүл Бакытовна",
+        position="Специалист по охране труда",
+        phone="+996 555 010 203",
+    )
+    head = SimpleNamespace(name="Осмонов Бакыт Жумабекович", position="Директор", phone=None)
+    transitions = [
+        SimpleNamespace(trigger="notify", actor=specialist),
+        SimpleNamespace(trigger="approve_act", actor=head),
+    ]
     return SimpleNamespace(
+        transitions=transitions,
         number="7/2025",
         category="light",
         organisation=organisation,

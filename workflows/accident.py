@@ -251,7 +251,7 @@ def _record(event):
             trigger=event.event.name,
             from_state=str(event.transition.source),
             to_state=str(event.transition.dest),
-            actor_id=actor.id if actor is not None else None,
+            actor=actor,
             comment=event.kwargs.get("comment"),
             at=event.kwargs.get("now") or utcnow(),
         )

@@ -221,6 +221,10 @@ def test_light_accident_through_the_browser_forms(app, world, db, client_for):
                 "4-ОТ",
             ]:
                 assert value in text, (doc.language, value)
+        if doc.kind == "notice":
+            assert world.specialist.name in text  # who sent it
+        if doc.kind == "act_n1":
+            assert world.head.name in text  # who approved it
         if doc.kind == "commission_order":
             assert "Бакыт Осмонов" in text and "12-к" in text
     # Kyrgyz documents are in Kyrgyz
