@@ -189,9 +189,13 @@ def _findings(case, actor):
     )
 
 
-def _fire(case, actor, *triggers, **kw):
+def _fire(case, actor, *triggers, hours_after_report: float | None = None):
+    """Fire triggers, back-dated to some hours after the report so the clock looks lived-in."""
+    now = None
+    if hours_after_report is not None:
+        now = case.reported_at + timedelta(hours=hours_after_report)
     for trigger in triggers:
-        cases.advance(case, actor, trigger, **kw)
+        cases.advance(case, actor, trigger, now=now)
 
 
 def load_demo(password: str | None = None):
@@ -259,30 +263,30 @@ def load_demo(password: str | None = None):
     c3 = _report(
         spec, 1, "Строительный объект «Бизнес-центр», пр. Чуй, 160", _victim("Эрлан Кадыров")
     )
-    _fire(c3, spec, "notify")
+    _fire(c3, spec, "notify", hours_after_report=2)
     _commission(c3, spec)
-    _fire(c3, spec, "form_commission", "start_investigation")
+    _fire(c3, spec, "form_commission", "start_investigation", hours_after_report=4)
     # 4. act drafted, waiting for approval
     c4 = _report(spec, 2, "Строительный объект «Школа», с. Кой-Таш", _victim("Руслан Абдиев"))
-    _fire(c4, spec, "notify")
+    _fire(c4, spec, "notify", hours_after_report=1)
     _commission(c4, spec)
-    _fire(c4, spec, "form_commission", "start_investigation")
+    _fire(c4, spec, "form_commission", "start_investigation", hours_after_report=3)
     _findings(c4, spec)
-    _fire(c4, spec, "draft_act")
+    _fire(c4, spec, "draft_act", hours_after_report=40)
     # 5. closed, with every document
     c5 = _report(
         spec, 20, "Строительный объект «Жилой дом», ул. Ахунбаева, 97", _victim("Мирлан Токтогулов")
     )
-    _fire(c5, spec, "notify")
+    _fire(c5, spec, "notify", hours_after_report=3)
     _commission(c5, spec)
-    _fire(c5, spec, "form_commission", "start_investigation")
+    _fire(c5, spec, "form_commission", "start_investigation", hours_after_report=24)
     _findings(c5, spec)
-    _fire(c5, spec, "draft_act")
-    _fire(c5, head, "approve_act")
-    _fire(c5, spec, "notify_insurer")
+    _fire(c5, spec, "draft_act", hours_after_report=70)
+    _fire(c5, head, "approve_act", hours_after_report=75)
+    _fire(c5, spec, "notify_insurer", hours_after_report=96)
     for v in c5.victims:
         cases.record_outcome(c5, spec, v.id, {"outcome": Outcome.recovered, "days_lost": 18}, None)
-    _fire(c5, spec, "close")
+    _fire(c5, spec, "close", hours_after_report=19 * 24)
     db.session.commit()
     _remember(created)
     return created

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app
 from flask_babel import gettext as _
 from transitions import MachineError
@@ -184,8 +186,12 @@ def advance(
     days: int | None = None,
     order_number: str | None = None,
     version: int | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Fire `trigger` for `actor`, issue its documents. Raises and changes nothing on refusal."""
+    """Fire `trigger` for `actor`, issue its documents. Raises and changes nothing on refusal.
+
+    `now` back-dates the step (demo data, records entered after the fact); screens and the
+    API never pass it."""
     if trigger not in accident.TRIGGERS or not can_fire(actor, case, trigger):
         raise Forbidden(_("You may not do this in this case."))
     if trigger not in accident.available(case):
@@ -204,7 +210,13 @@ def advance(
         raise Blocked(_("This action is blocked."), reasons=reasons)
     try:
         fired = accident.fire(
-            case, trigger, actor=actor, comment=comment, days=days, order_number=order_number
+            case,
+            trigger,
+            actor=actor,
+            comment=comment,
+            days=days,
+            order_number=order_number,
+            now=now,
         )
     except MachineError as exc:  # raced with another request
         raise WrongState(_("This action is not available at this stage.")) from exc
