@@ -70,6 +70,30 @@ def _employer_fields(doc, t, *, unit=False):
         field(doc, t("Структурное подразделение", "Түзүмдүк бөлүм"), "{{ accident.unit }}")
 
 
+def commission_table(doc, t):
+    """The members of the commission: in the order forming it and in section 4 of the act."""
+    loop_table(
+        doc,
+        [
+            t("№", "№"),
+            t("Фамилия, имя, отчество", "Аты-жөнү"),
+            t("Должность", "Кызматы"),
+            t("Организация", "Уюму"),
+            t("Роль в комиссии", "Комиссиядагы ролу"),
+        ],
+        [
+            "{{ loop.index }}",
+            "{{ m.name }}",
+            "{{ m.position }}",
+            "{{ m.organisation }}",
+            "{{ m.role }}",
+        ],
+        "m in commission",
+        "commission",
+        weights=[1, 5, 4, 4, 3],
+    )
+
+
 def build_notice(doc, t):
     title(doc, t("ИЗВЕЩЕНИЕ", "КАБАРЛАМА"), size=14)
     title(doc, t("о несчастном случае на производстве", "өндүрүштөгү кырсык жөнүндө"), after=6)
@@ -215,26 +239,7 @@ def build_commission_order(doc, t):
             "1. Кырсыкты териштирүү боюнча комиссия төмөнкү курамда түзүлсүн:",
         ),
     )
-    loop_table(
-        doc,
-        [
-            t("№", "№"),
-            t("Фамилия, имя, отчество", "Аты-жөнү"),
-            t("Должность", "Кызматы"),
-            t("Организация", "Уюму"),
-            t("Роль в комиссии", "Комиссиядагы ролу"),
-        ],
-        [
-            "{{ loop.index }}",
-            "{{ m.name }}",
-            "{{ m.position }}",
-            "{{ m.organisation }}",
-            "{{ m.role }}",
-        ],
-        "m in commission",
-        "commission",
-        weights=[1, 5, 4, 4, 3],
-    )
+    commission_table(doc, t)
     text(
         doc,
         t(
@@ -344,26 +349,7 @@ def build_act_n1(doc, t):
             "4. Кырсыкты териштирген адамдар",
         ),
     )
-    loop_table(
-        doc,
-        [
-            t("№", "№"),
-            t("Фамилия, имя, отчество", "Аты-жөнү"),
-            t("Должность", "Кызматы"),
-            t("Организация", "Уюму"),
-            t("Роль в комиссии", "Комиссиядагы ролу"),
-        ],
-        [
-            "{{ loop.index }}",
-            "{{ m.name }}",
-            "{{ m.position }}",
-            "{{ m.organisation }}",
-            "{{ m.role }}",
-        ],
-        "m in commission",
-        "commission",
-        weights=[1, 5, 4, 4, 3],
-    )
+    commission_table(doc, t)
     field(
         doc,
         t("Период расследования", "Териштирүү жүргүзүлгөн мезгил"),

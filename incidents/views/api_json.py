@@ -14,6 +14,7 @@ from wtforms import BooleanField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.core import UnboundField
 
+from forms.case import FORMS, CaseForm, FindingsForm
 from workflows import accident
 
 from .. import labels, permissions
@@ -47,23 +48,9 @@ def row(obj, names) -> dict:
     return {"id": obj.id, **{name: _plain(getattr(obj, name)) for name in names}}
 
 
-CASE_FIELDS = (
-    "occurred_at",
-    "reported_at",
-    "shift_started_at",
-    "place",
-    "structural_unit",
-    "work_performed",
-    "circumstances",
-    "first_aid",
-)
-FINDINGS_FIELDS = (
-    "event_type_code",
-    "equipment",
-    "workplace_assessment",
-    "work_related",
-    "work_related_ground",
-)
+# What the API returns: the fields the forms accept, plus what the system itself records.
+CASE_FIELDS = tuple(f for f in CaseForm.FIELDS if f != "category")
+FINDINGS_FIELDS = FindingsForm.FIELDS
 CLOCK_FIELDS = (
     "notified_at",
     "commission_formed_at",
@@ -81,44 +68,13 @@ CLOCK_FIELDS = (
     "created_at",
     "updated_at",
 )
-VICTIM_FIELDS = (
-    "full_name",
-    "sex",
-    "birth_date",
-    "person_category",
-    "occupation",
-    "service_total_years",
-    "service_employer_years",
-    "induction_briefing_date",
-    "workplace_briefing_type",
-    "workplace_briefing_date",
-    "internship",
-    "training_date",
-    "knowledge_test_date",
-    "knowledge_test_protocol",
-    "injury_nature",
-    "body_part",
-    "medical_severity",
-    "intoxication",
-    "intoxication_degree",
-    "outcome",
-    "days_lost",
-)
-CHILD_FIELDS = {
-    "victims": VICTIM_FIELDS,
-    "witnesses": ("full_name", "position", "contact"),
-    "commission": (
-        "user_id",
-        "full_name",
-        "position",
-        "organisation_name",
-        "role",
-        "responsible_for_site_safety",
-    ),
-    "causes": ("code", "is_main", "description", "violated_norm"),
-    "responsible": ("full_name", "position", "violated_norms"),
-    "measures": ("action", "due_date", "owner", "done_at"),
+_RECORDED = {
+    "victims": ("outcome", "days_lost"),
+    "commission": ("user_id",),
+    "measures": ("done_at",),
 }
+CHILD_FIELDS = {part: form.FIELDS + _RECORDED.get(part, ()) for part, form in FORMS.items()}
+VICTIM_FIELDS = CHILD_FIELDS["victims"]
 
 
 def case_summary(case: Case, rules, now: datetime) -> dict:
