@@ -46,6 +46,7 @@ def register_cli(app: Flask) -> None:
             "-k",
             "_l",
             "--no-location",
+            "--sort-output",
             "-o",
             str(pot),
             str(ROOT / "incidents"),

@@ -72,6 +72,12 @@ def can_edit_case(user: User, case: Case) -> bool:
     )
 
 
+def can_edit_organisation(user: User, organisation) -> bool:
+    return (
+        user.is_authenticated and user.role in EDITORS and user.organisation_id == organisation.id
+    )
+
+
 def can_fire(user: User, case: Case, trigger: str) -> bool:
     return can_view_case(user, case) and accident.may_fire(user.role, trigger)
 

@@ -1,0 +1,47 @@
+"""The employer's profile: what the notices and the insurer hand-off print."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Optional, Regexp
+
+from .fields import IntegerField, SelectField
+from .validators import length, not_blank, number_range, required
+
+
+class OrganisationForm(FlaskForm):
+    FIELDS = (
+        "name",
+        "tax_id",
+        "activity_code",
+        "address",
+        "phone",
+        "headcount",
+        "insurer_id",
+        "policy_number",
+    )
+    name = StringField(_l("Name"), validators=[required(), not_blank, length(300)])
+    tax_id = StringField(
+        _l("Tax ID (INN)"),
+        validators=[Optional(), Regexp(r"^\d{14}$", message=_l("The tax ID has 14 digits."))],
+    )
+    activity_code = StringField(_l("Activity code"), validators=[Optional(), length(20)])
+    address = StringField(_l("Address"), validators=[Optional(), length(500)])
+    phone = StringField(_l("Phone"), validators=[Optional(), length(50)])
+    headcount = IntegerField(_l("Headcount"), validators=[Optional(), number_range(1, 1000000)])
+    insurer_id = SelectField(_l("Insurer (Law No. 194)"), validators=[Optional()])
+    policy_number = StringField(_l("Insurance policy number"), validators=[Optional(), length(60)])
+
+    def __init__(self, *args, insurers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.insurer_id.choices = [("", "—"), *((str(o.id), o.name) for o in insurers)]
+
+    def to_dict(self) -> dict:
+        data = {name: self[name].data for name in self.FIELDS}
+        for key, value in data.items():
+            if isinstance(value, str):
+                data[key] = value.strip() or None
+        data["insurer_id"] = int(data["insurer_id"]) if data["insurer_id"] else None
+        return data

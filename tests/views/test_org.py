@@ -1,0 +1,45 @@
+"""The employer keeps its profile; the insurer hand-off needs the policy from it."""
+
+from __future__ import annotations
+
+from incidents.extensions import db as _db
+from tests import factories
+
+
+def _form(world, **kw):
+    data = {
+        "name": "ОсОО «Ак & Көк»", "tax_id": "02512201810045", "activity_code": "41.20.0",
+        "address": "Бишкек", "phone": "+996 312 000 000", "headcount": "120",
+        "insurer_id": str(world.insurer_org.id), "policy_number": "ГО-2027-1",
+    }
+    data.update(kw)
+    return data
+
+
+def test_head_sets_the_policy_that_unblocks_the_insurer_notice(app, world, client_for):
+    world.employer.policy_number = None
+    case = factories.make_case(world)
+    factories.advance_to(case, world, "act_approved")
+    _db.session.commit()
+    head = client_for(world.head)
+    page = head.get(f"/cases/{case.id}").text
+    assert 'href="/organisation"' in page  # the blocked action links to where it is fixed
+    assert head.post("/organisation", data=_form(world)).status_code == 302
+    _db.session.expire_all()
+    assert world.employer.policy_number == "ГО-2027-1"
+    r = client_for(world.specialist).post(f"/cases/{case.id}/fire/notify_insurer")
+    assert r.status_code == 303
+    _db.session.expire_all()
+    assert case.status.value == "insurer_notified"
+
+
+def test_profile_validation_and_access(app, world, client_for):
+    head = client_for(world.head)
+    r = head.post("/organisation", data=_form(world, tax_id="12345", insurer_id="999"))
+    assert r.status_code == 200
+    assert "ИНН состоит из 14 цифр." in r.text  # in the head's language
+    _db.session.expire_all()
+    assert world.employer.tax_id == "02512201810045"
+    assert client_for(world.member).get("/organisation").status_code == 403
+    assert client_for(world.insurer).get("/organisation").status_code == 403
+    assert client_for(world.union).get("/organisation").status_code == 403
