@@ -63,7 +63,7 @@ def _victim(name, sex="male", born=date(1988, 4, 12), occupation="Монтажн
 
 
 def _report(actor, days_ago, place, victim, category="light"):
-    return cases.report(
+    case = cases.report(
         actor,
         {
             "category": category,
@@ -81,6 +81,8 @@ def _report(actor, days_ago, place, victim, category="light"):
         },
         victim,
     )
+    case.created_at = case.reported_at  # entered as the employer learned of it
+    return case
 
 
 def _commission(case, actor):

@@ -118,6 +118,9 @@ def new():
         abort(403)
     form = CaseForm(prefix="case")
     victim = VictimForm(prefix="victim")
+    if request.method == "GET":
+        # most reports are made as the employer learns of the accident
+        form.reported_at.data = to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
     if request.method == "POST":
         valid = form.validate() & victim.validate()  # both, so every error shows at once
         if valid:
