@@ -15,6 +15,11 @@ DIAGRAM = ROOT / "workflows" / "accident.md"
 
 
 def register_cli(app: Flask) -> None:
+    from . import cli_reminders, cli_rules
+
+    cli_rules.register(app)
+    cli_reminders.register(app)
+
     @app.cli.command("demo")
     @click.option("--password", default=None, help="One password for every demo user.")
     def demo(password):

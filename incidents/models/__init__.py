@@ -2,11 +2,14 @@
 
 from .case import (
     Case,
+    CaseNotice,
     CaseTransition,
     Cause,
     CommissionMember,
     GeneratedDocument,
     Measure,
+    ParallelTrack,
+    ReminderSent,
     ResponsiblePerson,
     Victim,
     Witness,
@@ -19,15 +22,24 @@ from .enums import (
     CommissionRole,
     DocumentKind,
     Intoxication,
+    NoticeMethod,
     OrgKind,
     Outcome,
+    Represents,
     Role,
     Severity,
     Sex,
+    TrackKind,
 )
 from .org import ApiToken, Organisation, User
 
 __all__ = [
+    "CaseNotice",
+    "NoticeMethod",
+    "ParallelTrack",
+    "ReminderSent",
+    "Represents",
+    "TrackKind",
     "ApiToken",
     "BriefingType",
     "Case",

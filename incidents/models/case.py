@@ -19,9 +19,12 @@ from .enums import (
     Category,
     CommissionRole,
     Intoxication,
+    NoticeMethod,
     Outcome,
+    Represents,
     Severity,
     Sex,
+    TrackKind,
     db_enum,
 )
 from .org import Organisation, User
@@ -53,6 +56,9 @@ class Case(db.Model):
     first_aid: Mapped[str | None] = mapped_column(Text)
     structural_unit: Mapped[str | None] = mapped_column(String(300))
     shift_started_at: Mapped[datetime | None]
+    # an "авария" at a hazardous production facility: a parallel technical investigation runs
+    hazardous_facility: Mapped[bool] = mapped_column(default=False, server_default="0")
+    escalated_at: Mapped[datetime | None]
 
     # findings of the commission (act N-1 sections 7-9)
     event_type_code: Mapped[str | None] = mapped_column(String(10))
@@ -91,6 +97,8 @@ class Case(db.Model):
     causes_all: Mapped[list[Cause]] = relationship(order_by="Cause.id")
     responsible_all: Mapped[list[ResponsiblePerson]] = relationship(order_by="ResponsiblePerson.id")
     measures_all: Mapped[list[Measure]] = relationship(order_by="Measure.id")
+    notices: Mapped[list[CaseNotice]] = relationship(order_by="CaseNotice.id")
+    tracks: Mapped[list[ParallelTrack]] = relationship(order_by="ParallelTrack.id")
     documents: Mapped[list[GeneratedDocument]] = relationship(
         back_populates="case", order_by="GeneratedDocument.id"
     )
@@ -205,6 +213,9 @@ class CommissionMember(_ChildMixin, db.Model):
     position: Mapped[str] = mapped_column(String(200))
     organisation_name: Mapped[str] = mapped_column(String(300))
     role: Mapped[CommissionRole] = mapped_column(db_enum(CommissionRole))
+    represents: Mapped[Represents] = mapped_column(
+        db_enum(Represents), default=Represents.employer, server_default="employer"
+    )
     # nobody directly responsible for safety at the site may sit on the commission
     responsible_for_site_safety: Mapped[bool] = mapped_column(default=False)
 
@@ -250,6 +261,7 @@ class GeneratedDocument(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
     victim_id: Mapped[int | None] = mapped_column(ForeignKey("victim.id"))
+    addressee: Mapped[str | None] = mapped_column(String(40))  # a notice's addressee
     kind: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5))
     version: Mapped[int]
@@ -285,3 +297,64 @@ class CaseTransition(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
 
     actor: Mapped[User | None] = relationship()
+
+
+class CaseNotice(db.Model):
+    """One addressee the rule pack says must be told, and the record of telling them."""
+
+    __tablename__ = "case_notice"
+    __table_args__ = (UniqueConstraint("case_id", "addressee"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    addressee: Mapped[str] = mapped_column(String(40))  # rule-pack notice code
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    method: Mapped[NoticeMethod | None] = mapped_column(db_enum(NoticeMethod))
+    recipient: Mapped[str | None] = mapped_column(String(300))  # who received it, where
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    acknowledged_at: Mapped[datetime | None]
+
+    sent_by: Mapped[User | None] = relationship()
+
+    @property
+    def sent(self) -> bool:
+        return self.sent_at is not None
+
+
+class ParallelTrack(db.Model):
+    """A track beside the labour investigation that does not block it: the technical
+    investigation at a hazardous facility, or a criminal referral."""
+
+    __tablename__ = "parallel_track"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    kind: Mapped[TrackKind] = mapped_column(db_enum(TrackKind, length=30))
+    authority: Mapped[str] = mapped_column(String(300))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    opened_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    # the track's own act (e.g. the technical investigation act), stored like our documents
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReminderSent(db.Model):
+    """A reminder mail that went out; the unique key makes the cron command idempotent."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("case_id", "deadline_key", "kind", "user_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    deadline_key: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(10))  # "before" or "overdue"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

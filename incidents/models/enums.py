@@ -84,10 +84,35 @@ class CommissionRole(StrEnum):
     member = "member"
 
 
+class Represents(StrEnum):
+    """Whom a commission member represents: the commission rules of the pack count these."""
+
+    employer = "employer"
+    state_inspector = "state_inspector"
+    trade_union = "trade_union"
+    victim = "victim"  # the victim or a trusted person (Law art. 6)
+    other = "other"
+
+
+class NoticeMethod(StrEnum):
+    email = "email"
+    courier = "courier"
+    fax = "fax"
+    phone = "phone"
+    in_person = "in_person"
+    post = "post"
+
+
+class TrackKind(StrEnum):
+    technical_investigation = "technical_investigation"  # hazardous facility, Law No. 160
+    criminal_referral = "criminal_referral"
+
+
 class DocumentKind(StrEnum):
     notice = "notice"
     commission_order = "commission_order"
     act_n1 = "act_n1"
+    investigation_act = "investigation_act"
     insurer_notice = "insurer_notice"
     closure_summary = "closure_summary"
 

@@ -24,6 +24,10 @@ class Organisation(db.Model):
     address: Mapped[str | None] = mapped_column(String(500))
     phone: Mapped[str | None] = mapped_column(String(50))
     headcount: Mapped[int | None]
+    # a region code of the rule pack; an inspectorate's region is its inspectors' area
+    region: Mapped[str | None] = mapped_column(String(40))
+    # the jurisdiction rule pack the organisation's cases follow
+    rule_pack: Mapped[str] = mapped_column(String(10), default="kr", server_default="kr")
     # Law 194: the employer's civil-liability insurer and its policy
     insurer_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     policy_number: Mapped[str | None] = mapped_column(String(60))

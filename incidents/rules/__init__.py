@@ -54,6 +54,33 @@ class DeadlineRule:
 
 
 @dataclass(frozen=True)
+class NoticeRule:
+    addressee: str
+    title: dict[str, str]
+    when: str | tuple[str, ...]  # "always", "death", "hazardous_facility" or categories
+    due: Duration
+    basis: dict[str, str]
+    verified: bool
+
+    def applies(self, category: str, *, death: bool, hazardous_facility: bool) -> bool:
+        if self.when == "always":
+            return True
+        if self.when == "death":
+            return death
+        if self.when == "hazardous_facility":
+            return hazardous_facility
+        return category in self.when
+
+
+@dataclass(frozen=True)
+class CommissionRule:
+    chair: str  # whom the chair represents
+    must_include: tuple[str, ...]
+    basis: dict[str, str]
+    verified: bool
+
+
+@dataclass(frozen=True)
 class Code:
     code: str
     label: dict[str, str]
@@ -72,6 +99,20 @@ class RulePack:
     causes: tuple[Code, ...]
     max_extension_days: int
     min_commission_members: int
+    notices: tuple[NoticeRule, ...] = ()
+    commission: dict[str, CommissionRule] | None = None
+    regions: tuple[Code, ...] = ()
+    late_report_after: Duration | None = None
+
+    def notices_for(self, category: str, *, death: bool, hazardous_facility: bool):
+        return [
+            n
+            for n in self.notices
+            if n.applies(category, death=death, hazardous_facility=hazardous_facility)
+        ]
+
+    def notice_rule(self, addressee: str) -> NoticeRule | None:
+        return next((n for n in self.notices if n.addressee == addressee), None)
 
     def code_list(self, which: str) -> tuple[Code, ...]:
         return getattr(self, which)
@@ -90,6 +131,31 @@ class RulePack:
 
 def _codes(raw) -> tuple[Code, ...]:
     return tuple(Code(c["code"], c["label"]) for c in raw)
+
+
+def _notice(raw) -> NoticeRule:
+    when = raw["when"]
+    return NoticeRule(
+        addressee=raw["addressee"],
+        title=raw["title"],
+        when=when if isinstance(when, str) else tuple(when),
+        due=Duration.parse(raw["due"]),
+        basis=raw["basis"],
+        verified=raw.get("verified", False),
+    )
+
+
+def _commission(raw: dict) -> dict[str, CommissionRule]:
+    rules = {}
+    for category, rule in raw.items():
+        rule = raw[rule["same_as"]] if "same_as" in rule else rule
+        rules[category] = CommissionRule(
+            chair=rule["chair"],
+            must_include=tuple(rule.get("must_include", ())),
+            basis=rule["basis"],
+            verified=rule.get("verified", False),
+        )
+    return rules
 
 
 @cache
@@ -118,4 +184,17 @@ def load(name: str = "kr") -> RulePack:
         causes=_codes(raw["causes"]),
         max_extension_days=raw["limits"]["max_extension_days"],
         min_commission_members=raw["limits"]["min_commission_members"],
+        notices=tuple(_notice(n) for n in raw.get("notices", ())),
+        commission=_commission(raw.get("commission", {})),
+        regions=_codes(raw.get("regions", ())),
+        late_report_after=(
+            Duration.parse(raw["limits"]["late_report_after"])
+            if "late_report_after" in raw["limits"]
+            else None
+        ),
     )
+
+
+def for_case(case) -> RulePack:
+    """The pack the case's employer follows (the KR pack unless the organisation says else)."""
+    return load(getattr(case.organisation, "rule_pack", None) or "kr")
