@@ -22,6 +22,7 @@ from .authoring.closure_summary import build_closure_summary
 from .authoring.commission_order import build_commission_order
 from .authoring.common import footer_text
 from .authoring.insurer_notice import build_insurer_notice
+from .authoring.investigation_act import build_investigation_act
 from .authoring.notice import build_notice
 from .layout import new_document
 
@@ -29,6 +30,7 @@ BUILDERS = {
     "notice": build_notice,
     "commission_order": build_commission_order,
     "act_n1": build_act_n1,
+    "investigation_act": build_investigation_act,
     "insurer_notice": build_insurer_notice,
     "closure_summary": build_closure_summary,
 }

@@ -18,20 +18,25 @@ from babel.numbers import format_decimal
 from .labels import BLANK, DASH, NOT_GIVEN, label
 
 SIGN_LINE = "________________"
+# A longer line for a fact written in by hand (dependants of a dead victim).
+FILL_LINE = "________________________________________"
 
 LOCAL_TZ = ZoneInfo("Asia/Bishkek")
 DATE = "dd.MM.yyyy"
 TIME = "HH:mm"
 DATETIME = "dd.MM.yyyy HH:mm"
-KINDS = ("notice", "commission_order", "act_n1", "insurer_notice", "closure_summary")
+KINDS = (
+    "notice",
+    "commission_order",
+    "act_n1",
+    "investigation_act",
+    "insurer_notice",
+    "closure_summary",
+)
 SHORT_CIRCUMSTANCES = 200
 
-# Which deadline rule of the pack a document states, by kind.
-_DEADLINE_OF = {
-    "notice": "notice",
-    "commission_order": "investigation",
-    "insurer_notice": "insurer_notice",
-}
+# The heading of a notice built without an addressee (callers from before notices per addressee).
+GENERIC_NOTICE_TITLE = {"ru": "Извещение", "ky": "Кабарлама"}
 
 
 # -- formatting ---------------------------------------------------------------------------
@@ -187,6 +192,14 @@ def _victim(case, victim, language: str, rules) -> dict:
     }
 
 
+def _is_dead(victim) -> bool:
+    return _value(victim.medical_severity) == "fatal" or _value(victim.outcome) == "died"
+
+
+def _deaths(case) -> str:
+    return str(sum(1 for v in case.victims if _is_dead(v)))
+
+
 def _member(m, language: str) -> dict:
     return {
         "name": _text(m.full_name),
@@ -211,6 +224,24 @@ def _causes(case, language: str, rules) -> list[dict]:
     ]
 
 
+def _witnesses(case) -> list[dict]:
+    return [
+        {"name": _text(w.full_name), "position": _text(w.position), "contact": _text(w.contact)}
+        for w in case.witnesses
+    ]
+
+
+def _responsible(case) -> list[dict]:
+    return [
+        {
+            "name": _text(p.full_name),
+            "position": _text(p.position),
+            "violated_norms": _text(p.violated_norms),
+        }
+        for p in case.responsible
+    ]
+
+
 def _measures(case, language: str) -> list[dict]:
     return [
         {
@@ -222,6 +253,40 @@ def _measures(case, language: str) -> list[dict]:
         }
         for m in case.measures
     ]
+
+
+def _notice_row(case, code: str):
+    """The case's record of notifying addressee `code` (a CaseNotice row), or None."""
+    return next((n for n in getattr(case, "notices", ()) if n.addressee == code), None)
+
+
+def _addressee(case, code, language: str, rules) -> dict:
+    """Whom a notice is addressed to (a `[[notices]]` entry of the pack) and the case's record
+    of telling them; a generic heading and dashes when the notice has no addressee."""
+    if code is None:
+        return {
+            "code": "",
+            "title": GENERIC_NOTICE_TITLE[language],
+            "basis": DASH,
+            "due": DASH,
+            "sent_at": DASH,
+            "method": DASH,
+            "recipient": DASH,
+        }
+    code = str(getattr(code, "value", code))
+    rule = rules.notice_rule(code)
+    if rule is None:
+        raise ValueError(f"the rule pack has no notice addressee {code!r}")
+    row = _notice_row(case, code)
+    return {
+        "code": code,
+        "title": rule.title.get(language) or rule.title["ru"],
+        "basis": rule.basis.get(language) or rule.basis["ru"],
+        "due": fmt_datetime(row.due_at if row else None, language),
+        "sent_at": fmt_datetime(row.sent_at if row else None, language),
+        "method": label("notice_method", row.method if row else None, language),
+        "recipient": _text(row.recipient if row else None),
+    }
 
 
 def _deadline(case, key: str, language: str, rules) -> dict:
@@ -247,10 +312,10 @@ def _deadline(case, key: str, language: str, rules) -> dict:
 # -- the contexts -------------------------------------------------------------------------
 
 
-def _person(case, trigger: str, language: str) -> dict:
-    """The user who last fired `trigger` (the notice's sender, the act's approver); blanks for
-    a hand-written line when nobody has yet."""
-    actor = next(
+def _person(case, trigger: str, language: str, actor=None) -> dict:
+    """`actor`, else the user who last fired `trigger` (the act's approver); blanks for a
+    hand-written line when nobody has yet."""
+    actor = actor or next(
         (t.actor for t in reversed(case.transitions) if t.trigger == trigger and t.actor), None
     )
     if actor is None:
@@ -273,20 +338,19 @@ def _common(case, language: str, rules, now: datetime) -> dict:
     }
 
 
-def _notice(case, language, rules, now) -> dict:
+def _notice(case, language, rules, now, addressee) -> dict:
     victims = [_victim(case, v, language, rules) for v in case.victims]
-    dead = sum(
-        1
-        for v in case.victims
-        if _value(v.medical_severity) == "fatal" or _value(v.outcome) == "died"
-    )
+    to = _addressee(case, addressee, language, rules)
+    row = _notice_row(case, to["code"])
+    sent = (row.sent_at if row is not None else None) or case.notified_at or now
     return {
         "victims": victims,
         "victims_count": str(len(victims)),
-        "dead_count": str(dead),
-        "sent_at": fmt_datetime(case.notified_at or now, language),
-        "sender": _person(case, "notify", language),
-        "deadline": _deadline(case, "notice", language, rules),
+        "dead_count": _deaths(case),
+        "sent_at": fmt_datetime(sent, language),
+        # whoever recorded sending this notice
+        "sender": _person(case, "notify", language, getattr(row, "sent_by", None)),
+        "addressee": to,
     }
 
 
@@ -305,25 +369,15 @@ def _commission_order(case, language, rules, now) -> dict:
     }
 
 
-def _act_n1(case, language, rules, now, victim) -> dict:
-    occurred, shift = case.occurred_at, case.shift_started_at
-    hours = DASH
-    if shift is not None and shift <= occurred:
-        hours = str(int((occurred - shift).total_seconds() // 3600))
+def _findings(case, language, rules, now) -> dict:
+    """What the commission established: the part Act N-1 and the investigation act share."""
     work_related = case.work_related
     return {
-        "act_number": _act_number(case, victim),
         "act_date": fmt_date(case.investigation_ended_at or now, language),
-        "approved_date": fmt_date(case.act_approved_at, language, missing=BLANK),
-        "approver": _person(case, "approve_act", language),
-        "shift_start": fmt_time(shift, language),
-        "hours_since_shift": hours,
-        "sending_organisation": DASH,
         "investigation_period": (
             f"{fmt_date(case.investigation_started_at, language)} – "
             f"{fmt_date(case.investigation_ended_at or now, language)}"
         ),
-        "victim": _victim(case, victim, language, rules),
         "equipment": _text(case.equipment, language),
         "workplace_assessment": _text(case.workplace_assessment, language),
         "work_related": label(
@@ -331,24 +385,42 @@ def _act_n1(case, language, rules, now, victim) -> dict:
         ),
         "work_related_ground": _text(case.work_related_ground, language),
         "commission": [_member(m, language) for m in case.commission],
-        "witnesses": [
-            {
-                "name": _text(w.full_name),
-                "position": _text(w.position),
-                "contact": _text(w.contact),
-            }
-            for w in case.witnesses
-        ],
+        "witnesses": _witnesses(case),
         "causes": _causes(case, language, rules),
-        "responsible": [
-            {
-                "name": _text(p.full_name),
-                "position": _text(p.position),
-                "violated_norms": _text(p.violated_norms),
-            }
-            for p in case.responsible
-        ],
+        "responsible": _responsible(case),
         "measures": _measures(case, language),
+    }
+
+
+def _act_n1(case, language, rules, now, victim) -> dict:
+    occurred, shift = case.occurred_at, case.shift_started_at
+    hours = DASH
+    if shift is not None and shift <= occurred:
+        hours = str(int((occurred - shift).total_seconds() // 3600))
+    return {
+        **_findings(case, language, rules, now),
+        "act_number": _act_number(case, victim),
+        "approved_date": fmt_date(case.act_approved_at, language, missing=BLANK),
+        "approver": _person(case, "approve_act", language),
+        "shift_start": fmt_time(shift, language),
+        "hours_since_shift": hours,
+        "sending_organisation": DASH,
+        "victim": _victim(case, victim, language, rules),
+    }
+
+
+def _investigation_act(case, language, rules, now) -> dict:
+    """The act of investigation of a group, severe or fatal accident: all victims in one act.
+    Dependants of the dead are not recorded yet: a line to fill in by hand (dash otherwise)."""
+    victims = [
+        {**_victim(case, v, language, rules), "dependants": FILL_LINE if _is_dead(v) else DASH}
+        for v in case.victims
+    ]
+    return {
+        **_findings(case, language, rules, now),
+        "victims": victims,
+        "victims_count": str(len(victims)),
+        "deaths_count": _deaths(case),
     }
 
 
@@ -396,19 +468,30 @@ def _closure_summary(case, language, rules, now) -> dict:
 
 
 _BUILDERS = {
-    "notice": _notice,
     "commission_order": _commission_order,
+    "investigation_act": _investigation_act,
     "insurer_notice": _insurer_notice,
     "closure_summary": _closure_summary,
 }
 
 
-def build_context(case, kind, language: str, *, rules, victim=None, now=None) -> dict:
+# The deadline a document states, by kind (see `clock` in build_context).
+_STATED_DEADLINE = {"commission_order": "investigation", "insurer_notice": "insurer_notice"}
+
+
+def build_context(
+    case, kind, language: str, *, rules, victim=None, addressee=None, now=None, clock=None
+) -> dict:
     """The context of document `kind` in `language` ("ru" or "ky").
 
-    `rules` is the jurisdiction rule pack (code labels and deadlines). Act N-1 is per victim:
-    pass `victim` (the first live victim is used when it is omitted). `now` (naive UTC or aware)
-    stands for the dates not yet stamped on the case, e.g. the date of a document being issued."""
+    `rules` is the jurisdiction rule pack (code labels, deadlines, notice addressees). Act N-1
+    is per victim: pass `victim` (the first live victim is used when it is omitted). A notice is
+    per addressee: pass `addressee`, a `[[notices]]` code of the pack ("prosecutor", …; an
+    unknown code raises ValueError); without it the notice has a generic heading and no
+    addressee line. `now` (naive UTC or aware) stands for the dates not yet stamped on the case,
+    e.g. the date of a document being issued. `clock` maps deadline keys to the due moments
+    the service computed (late-reported track, pauses, holidays); a document states those
+    rather than the plain rule arithmetic."""
     kind = str(getattr(kind, "value", kind))
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
@@ -422,6 +505,11 @@ def build_context(case, kind, language: str, *, rules, victim=None, now=None) ->
                 raise ValueError("Act N-1 needs a victim")
             victim = case.victims[0]
         context.update(_act_n1(case, language, rules, now, victim))
+    elif kind == "notice":
+        context.update(_notice(case, language, rules, now, addressee))
     else:
         context.update(_BUILDERS[kind](case, language, rules, now))
+    key = _STATED_DEADLINE.get(kind)
+    if clock and key in clock and "deadline" in context:
+        context["deadline"]["due"] = fmt_datetime(clock[key], language)
     return context

@@ -102,6 +102,25 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
         "ru": {"main": "основная", "contributing": "сопутствующая"},
         "ky": {"main": "негизги", "contributing": "кошумча"},
     },
+    # how a notice was delivered (CaseNotice.method)
+    "notice_method": {
+        "ru": {
+            "email": "электронная почта",
+            "courier": "курьером",
+            "fax": "факс",
+            "phone": "по телефону",
+            "in_person": "лично",
+            "post": "почтой",
+        },
+        "ky": {
+            "email": "электрондук почта",
+            "courier": "курьер аркылуу",
+            "fax": "факс",
+            "phone": "телефон аркылуу",
+            "in_person": "жеке өзү",
+            "post": "почта аркылуу",
+        },
+    },
     "done": {
         "ru": {"yes": "выполнено", "no": "не выполнено"},
         "ky": {"yes": "аткарылды", "no": "аткарылган жок"},

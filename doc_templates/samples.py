@@ -1,6 +1,7 @@
 """Sample contexts: render any template without a database.
 
-The contexts come from `build_context` over a small fake case (SimpleNamespace objects shaped
+The contexts come from `build_context` over a small fake case (the investigation act: the same
+case turned into a group accident with a second, fatal victim) (SimpleNamespace objects shaped
 like the ORM rows), so they are exactly what the service would produce. They serve the tests,
 a "preview template" button and the people who edit the templates in Word. The employer's name
 carries ``&`` and ``<тест>`` on purpose: a template rendered without escaping would lose them.
@@ -19,6 +20,9 @@ from .context import build_context
 
 EMPLOYER_NAME = "ОсОО «Ак & Көк» <тест>"
 VICTIM_NAME = "Асанов Бакыт Төлөгөнович"
+SECOND_VICTIM_NAME = "Исаева Нургүл Бакытовна"
+# The addressee of the sample notice: the only one a light case has in the KR pack.
+NOTICE_ADDRESSEE = "insurer"
 # Naive UTC, as stored: 04:10 UTC is 10:10 in Bishkek (UTC+6).
 OCCURRED_AT = datetime(2025, 3, 4, 4, 10)
 NOW = datetime(2025, 3, 12, 9, 0)
@@ -31,6 +35,13 @@ class _Days:
 
     def add_to(self, start, extra_days: int = 0):
         return start + timedelta(days=self.amount + extra_days)
+
+
+@dataclass(frozen=True)
+class _NoticeRule:
+    addressee: str
+    title: dict
+    basis: dict
 
 
 @dataclass(frozen=True)
@@ -61,19 +72,58 @@ _LABELS = {
 
 
 class SampleRules:
-    """The part of the KR rule pack the documents use (labels and deadlines)."""
+    """The part of the KR rule pack the documents use (labels, deadlines, notice addressees)."""
 
-    deadlines = (
-        _Deadline(
-            key="notice",
-            title={"ru": "Извещение о несчастном случае", "ky": "Кырсык жөнүндө кабарлама"},
-            starts="reported_at",
-            duration={c: _Days(1) for c in ("light", "severe", "fatal", "group")},
+    notices = (
+        _NoticeRule(
+            addressee="insurer",
+            title={"ru": "Страховщик (Закон № 194)", "ky": "Камсыздандыруучу (№ 194 Мыйзам)"},
             basis={
-                "ru": "24 часа с момента, когда работодателю стало известно",
-                "ky": "Иш берүүчүгө белгилүү болгон учурдан тартып 24 саат",
+                "ru": "Извещение страховщика о страховом случае (Закон КР № 194)",
+                "ky": "Камсыздандыруучуга камсыздандыруу окуясы жөнүндө кабарлоо "
+                "(КР № 194 Мыйзамы)",
             },
         ),
+        _NoticeRule(
+            addressee="state_inspector",
+            title={
+                "ru": "Государственная инспекция труда",
+                "ky": "Эмгек боюнча мамлекеттик инспекция",
+            },
+            basis={
+                "ru": "Тяжёлый, групповой, смертельный несчастный случай: извещение в течение "
+                "суток (Закон № 167 ст. 17)",
+                "ky": "Оор, топтук, өлүм менен аяктаган кырсык: бир сутканын ичинде кабарлоо "
+                "(№ 167 Мыйзам, 17-берене)",
+            },
+        ),
+        _NoticeRule(
+            addressee="trade_union",
+            title={"ru": "Профессиональный союз", "ky": "Кесиптик бирлик"},
+            basis={
+                "ru": "Профсоюз участвует в расследовании (Закон № 167 ст. 19)",
+                "ky": "Кесиптик бирлик териштирүүгө катышат (№ 167 Мыйзам, 19-берене)",
+            },
+        ),
+        _NoticeRule(
+            addressee="prosecutor",
+            title={"ru": "Прокуратура", "ky": "Прокуратура"},
+            basis={
+                "ru": "Несчастный случай со смертельным исходом: извещение прокурора (практика КР)",
+                "ky": "Өлүм менен аяктаган кырсык: прокурорго кабарлоо (КР тажрыйбасы)",
+            },
+        ),
+        _NoticeRule(
+            addressee="industrial_safety",
+            title={"ru": "Орган промышленной безопасности", "ky": "Өнөр жай коопсуздугу органы"},
+            basis={
+                "ru": "Авария на опасном производственном объекте (Закон КР № 160 от 2016 г.)",
+                "ky": "Кооптуу өндүрүш объектисиндеги авария (КР 2016-жылдын № 160 Мыйзамы)",
+            },
+        ),
+    )
+
+    deadlines = (
         _Deadline(
             key="investigation",
             title={"ru": "Расследование", "ky": "Териштирүү"},
@@ -101,6 +151,9 @@ class SampleRules:
             },
         ),
     )
+
+    def notice_rule(self, addressee: str) -> _NoticeRule | None:
+        return next((n for n in self.notices if n.addressee == addressee), None)
 
     def label(self, which: str, code: str | None, lang: str) -> str:
         if code is None:
@@ -209,6 +262,15 @@ def sample_case() -> SimpleNamespace:
         insurer_notified_at=datetime(2025, 3, 7, 8, 30),
         closed_at=NOW,
         extension_days=0,
+        notices=[
+            SimpleNamespace(
+                addressee="insurer",
+                due_at=OCCURRED_AT + timedelta(minutes=35, hours=24),
+                sent_at=OCCURRED_AT + timedelta(hours=2),
+                method="email",
+                recipient="ЗАО «Страховая компания „Жаңы Ордо“», info@example.kg",
+            ),
+        ],
         victims=[victim],
         witnesses=[
             _row(
@@ -257,9 +319,60 @@ def sample_case() -> SimpleNamespace:
     )
 
 
-def sample_context(kind: str, language: str, *, rules=None) -> dict:
-    """The context of `kind` in `language` for the sample case (Act N-1: its only victim)."""
+def sample_group_case() -> SimpleNamespace:
+    """The sample accident as a group case: a second victim who died, and the notices a group
+    case with a death has (inspectorate, trade union, prosecutor; the prosecutor not yet told)."""
     case = sample_case()
+    case.category = "group"
+    first = case.victims[0]
+    first.medical_severity, first.outcome, first.days_lost = "severe", "under_treatment", None
+    second = SimpleNamespace(
+        **{
+            **vars(first),
+            "id": 2,
+            "full_name": SECOND_VICTIM_NAME,
+            "sex": "female",
+            "birth_date": date(1995, 11, 2),
+            "occupation": "Бетонщица 3-го разряда",
+            "service_total_years": Decimal("3.0"),
+            "service_employer_years": Decimal("1.5"),
+            "workplace_briefing_type": "primary",
+            "injury_nature": "Открытая черепно-мозговая травма",
+            "body_part": "Голова",
+            "medical_severity": "fatal",
+            "outcome": "died",
+            "days_lost": None,
+        }
+    )
+    case.victims = [first, second]
+    reported = case.reported_at
+    case.notices = [
+        case.notices[0],
+        *(
+            SimpleNamespace(
+                addressee=code,
+                due_at=reported + timedelta(hours=24),
+                sent_at=None if code == "prosecutor" else reported + timedelta(hours=3),
+                method=None if code == "prosecutor" else "courier",
+                recipient=None,
+            )
+            for code in ("state_inspector", "trade_union", "prosecutor")
+        ),
+    ]
+    return case
+
+
+def sample_context(kind: str, language: str, *, rules=None, addressee=None) -> dict:
+    """The context of `kind` in `language` for the sample case (Act N-1: its only victim; the
+    notice: to `addressee`, by default NOTICE_ADDRESSEE; the investigation act: the group
+    case)."""
+    case = sample_group_case() if kind == "investigation_act" else sample_case()
     return build_context(
-        case, kind, language, rules=rules or SampleRules(), victim=case.victims[0], now=NOW
+        case,
+        kind,
+        language,
+        rules=rules or SampleRules(),
+        victim=case.victims[0],
+        addressee=(addressee or NOTICE_ADDRESSEE) if kind == "notice" else None,
+        now=NOW,
     )

@@ -13,7 +13,9 @@ from incidents.models import (
     Category,
     CommissionRole,
     Intoxication,
+    NoticeMethod,
     Outcome,
+    Represents,
     Severity,
     Sex,
 )
@@ -72,6 +74,7 @@ class CaseForm(_Base):
         "work_performed",
         "circumstances",
         "first_aid",
+        "hazardous_facility",
     )
     category = SelectField(_l("Category"), validators=[required()])
     occurred_at = DateTimeField(
@@ -97,6 +100,7 @@ class CaseForm(_Base):
     work_performed = _area(_l("Work being done"), 2000)
     circumstances = _area(_l("Circumstances"))
     first_aid = _area(_l("First aid given"), 2000, need=False)
+    hazardous_facility = BooleanField(_l("An accident (авария) at a hazardous production facility"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,11 +197,19 @@ class WitnessForm(_Base):
 
 
 class MemberForm(_Base):
-    FIELDS = ("full_name", "position", "organisation_name", "role", "responsible_for_site_safety")
+    FIELDS = (
+        "full_name",
+        "position",
+        "organisation_name",
+        "role",
+        "represents",
+        "responsible_for_site_safety",
+    )
     full_name = _text(_l("Full name"))
     position = _text(_l("Position"))
     organisation_name = _text(_l("Organisation"), 300)
     role = SelectField(_l("Role in the commission"), validators=[required()])
+    represents = SelectField(_l("Represents"), validators=[Optional()], default="employer")
     responsible_for_site_safety = BooleanField(
         _l("Directly responsible for safety at the accident site")
     )
@@ -205,6 +217,12 @@ class MemberForm(_Base):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = choices(CommissionRole)
+        self.represents.choices = choices(Represents)
+
+    def to_dict(self) -> dict:
+        data = super().to_dict()
+        data["represents"] = data["represents"] or Represents.employer.value
+        return data
 
 
 class FindingsForm(_Base):
@@ -269,6 +287,22 @@ class OutcomeForm(_Base):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome.choices = choices(Outcome)
+
+
+class DeliveryForm(_Base):
+    """The record of sending one notice."""
+
+    FIELDS = ("method", "recipient", "sent_at", "acknowledged_at")
+    method = SelectField(_l("How it was sent"), validators=[required()])
+    recipient = _text(_l("Sent to (name, office, address or number)"), 300)
+    sent_at = DateTimeField(_l("Sent at"), validators=[required(), not_in_future])
+    acknowledged_at = DateTimeField(
+        _l("Receipt acknowledged at"), validators=[Optional(), not_in_future]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.method.choices = choices(NoticeMethod)
 
 
 class TransitionForm(FlaskForm):

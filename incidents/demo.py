@@ -12,8 +12,18 @@ from flask import current_app
 
 from .auth import hash_password
 from .extensions import db
-from .models import CommissionRole, Organisation, OrgKind, Outcome, Role, Severity, User
-from .models.timeutil import LOCAL_TZ
+from .models import (
+    CommissionRole,
+    NoticeMethod,
+    Organisation,
+    OrgKind,
+    Outcome,
+    Represents,
+    Role,
+    Severity,
+    User,
+)
+from .models.timeutil import LOCAL_TZ, to_local
 from .services import cases
 
 DOMAIN = "demo.kg"
@@ -85,23 +95,40 @@ def _report(actor, days_ago, place, victim, category="light"):
     return case
 
 
-def _commission(case, actor):
-    for name, position, org, role in [
-        ("Бакыт Осмонов", "Директор", "ОсОО «Ала-Тоо Курулуш»", CommissionRole.chair),
-        (
-            "Айгүл Токтосунова",
-            "Специалист по охране труда",
-            "ОсОО «Ала-Тоо Курулуш»",
-            CommissionRole.member,
-        ),
-        (
-            "Жылдыз Мамытова",
-            "Технический инспектор профсоюза",
-            "Профсоюз строителей",
-            CommissionRole.member,
-        ),
-    ]:
-        cases.add_child(
+EMPLOYER_NAME = "ОсОО «Ала-Тоо Курулуш»"
+LIGHT_COMMISSION = [
+    ("Бакыт Осмонов", "Директор", EMPLOYER_NAME, CommissionRole.chair, Represents.employer),
+    (
+        "Айгүл Токтосунова",
+        "Специалист по охране труда",
+        EMPLOYER_NAME,
+        CommissionRole.member,
+        Represents.employer,
+    ),
+    (
+        "Жылдыз Мамытова",
+        "Технический инспектор профсоюза",
+        "Профсоюз строителей",
+        CommissionRole.member,
+        Represents.trade_union,
+    ),
+]
+SEVERE_COMMISSION = [
+    (
+        "Эрмек Сыдыков",
+        "Государственный инспектор труда",
+        "Служба по надзору в сфере труда",
+        CommissionRole.chair,
+        Represents.state_inspector,
+    ),
+    *LIGHT_COMMISSION[1:],
+]
+
+
+def _commission(case, actor, members=LIGHT_COMMISSION, users=None):
+    users = users or {}
+    for name, position, org, role, represents in members:
+        row = cases.add_child(
             case,
             actor,
             "commission",
@@ -110,10 +137,32 @@ def _commission(case, actor):
                 "position": position,
                 "organisation_name": org,
                 "role": role,
+                "represents": represents,
                 "responsible_for_site_safety": False,
             },
             None,
         )
+        if name in users:
+            row.user_id = users[name].id  # the member works on the case from their own login
+
+
+def _send_notices(case, actor, hours_after_report):
+    """Record each notice as sent by e-mail some hours after the report."""
+    sent = case.reported_at + timedelta(hours=hours_after_report)
+    for notice in case.notices:
+        if notice.sent_at is None:
+            cases.record_delivery(
+                case,
+                actor,
+                notice.id,
+                {
+                    "method": NoticeMethod.email,
+                    "recipient": f"{notice.addressee}@gov.kg (демо)",
+                    "sent_at": to_local(sent).replace(tzinfo=None),
+                    "acknowledged_at": None,
+                },
+                None,
+            )
 
 
 def _findings(case, actor):
@@ -224,9 +273,12 @@ def load_demo(password: str | None = None):
             headcount=120,
             insurer=insurer,
             policy_number="ГО-2026-00417",
+            region="bishkek",
         ),
         "inspectorate": Organisation(
-            kind=OrgKind.inspectorate, name="Служба по надзору в сфере труда, г. Бишкек"
+            kind=OrgKind.inspectorate,
+            name="Служба по надзору в сфере труда, г. Бишкек",
+            region="bishkek",
         ),
         "union": Organisation(kind=OrgKind.trade_union, name="Профсоюз работников строительства"),
         "insurer": insurer,
@@ -265,11 +317,13 @@ def load_demo(password: str | None = None):
     c3 = _report(
         spec, 1, "Строительный объект «Бизнес-центр», пр. Чуй, 160", _victim("Эрлан Кадыров")
     )
+    _send_notices(c3, spec, 2)
     _fire(c3, spec, "notify", hours_after_report=2)
     _commission(c3, spec)
     _fire(c3, spec, "form_commission", "start_investigation", hours_after_report=4)
     # 4. act drafted, waiting for approval
     c4 = _report(spec, 2, "Строительный объект «Школа», с. Кой-Таш", _victim("Руслан Абдиев"))
+    _send_notices(c4, spec, 1)
     _fire(c4, spec, "notify", hours_after_report=1)
     _commission(c4, spec)
     _fire(c4, spec, "form_commission", "start_investigation", hours_after_report=3)
@@ -279,6 +333,7 @@ def load_demo(password: str | None = None):
     c5 = _report(
         spec, 20, "Строительный объект «Жилой дом», ул. Ахунбаева, 97", _victim("Мирлан Токтогулов")
     )
+    _send_notices(c5, spec, 3)
     _fire(c5, spec, "notify", hours_after_report=3)
     _commission(c5, spec)
     _fire(c5, spec, "form_commission", "start_investigation", hours_after_report=24)
@@ -289,6 +344,45 @@ def load_demo(password: str | None = None):
     for v in c5.victims:
         cases.record_outcome(c5, spec, v.id, {"outcome": Outcome.recovered, "days_lost": 18}, None)
     _fire(c5, spec, "close", hours_after_report=19 * 24)
+    # 6. a group accident, one worker dead: inspector-led, every notice out, investigating
+    c6 = _report(
+        spec,
+        2,
+        "Котлован, ЖК «Ынтымак», ул. Фучика, 3",
+        _victim("Азамат Кулматов", severity=Severity.fatal),
+        category="fatal",
+    )
+    cases.add_child(
+        c6,
+        spec,
+        "victims",
+        _victim(
+            "Данияр Осмоналиев",
+            born=date(1979, 1, 23),
+            occupation="Бетонщик",
+            severity=Severity.severe,
+        ),
+        None,
+    )
+    _send_notices(c6, spec, 5)
+    _fire(c6, spec, "notify", hours_after_report=5)
+    _commission(c6, spec, SEVERE_COMMISSION, users={"Эрмек Сыдыков": users["inspector"]})
+    _fire(c6, users["inspector"], "form_commission", "start_investigation", hours_after_report=20)
+    # 7. reported light, then the victim's severity came back severe: escalated, new notices
+    # due, the commission must be re-formed under the inspector
+    c7 = _report(
+        spec,
+        1.5,
+        "Цех металлоконструкций, ул. Жибек Жолу, 480",
+        _victim("Бекзат Маматов", occupation="Сварщик"),
+    )
+    _send_notices(c7, spec, 1)
+    _fire(c7, spec, "notify", hours_after_report=1)
+    _commission(c7, spec)
+    _fire(c7, spec, "form_commission", "start_investigation", hours_after_report=3)
+    cases.update_child(
+        c7, spec, "victims", c7.victims[0].id, {"medical_severity": Severity.severe}, None
+    )
     db.session.commit()
     _remember(created)
     return created

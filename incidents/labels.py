@@ -12,10 +12,13 @@ from .models import (
     Category,
     CommissionRole,
     Intoxication,
+    NoticeMethod,
     Outcome,
+    Represents,
     Role,
     Severity,
     Sex,
+    TrackKind,
 )
 from .rules import load as load_rules
 
@@ -64,6 +67,25 @@ LABELS = {
         BriefingType.targeted: _l("Targeted"),
     },
     CommissionRole: {CommissionRole.chair: _l("Chair"), CommissionRole.member: _l("Member")},
+    Represents: {
+        Represents.employer: _l("The employer"),
+        Represents.state_inspector: _l("State labour inspectorate"),
+        Represents.trade_union: _l("Trade union"),
+        Represents.victim: _l("The victim or a trusted person"),
+        Represents.other: _l("Other"),
+    },
+    NoticeMethod: {
+        NoticeMethod.email: _l("E-mail"),
+        NoticeMethod.courier: _l("By hand, against signature"),
+        NoticeMethod.fax: _l("Fax"),
+        NoticeMethod.phone: _l("Telephone, confirmed in writing"),
+        NoticeMethod.in_person: _l("In person"),
+        NoticeMethod.post: _l("Registered post"),
+    },
+    TrackKind: {
+        TrackKind.technical_investigation: _l("Technical investigation (hazardous facility)"),
+        TrackKind.criminal_referral: _l("Criminal referral"),
+    },
     Role: {
         Role.admin: _l("Administrator"),
         Role.specialist: _l("Labour-protection specialist"),
@@ -79,6 +101,7 @@ LABELS = {
 TRIGGER_LABELS = {
     "notify": _l("Send notices"),
     "form_commission": _l("Form the commission"),
+    "reform_commission": _l("Re-form the commission"),
     "start_investigation": _l("Start the investigation"),
     "extend_deadline": _l("Extend the deadline"),
     "suspend": _l("Suspend"),
@@ -89,12 +112,14 @@ TRIGGER_LABELS = {
     "close": _l("Close the case"),
     "reopen": _l("Reopen"),
     "cancel": _l("Cancel the case"),
+    "escalate": _l("Category raised"),  # not a trigger: the log of an escalation
 }
 
 DOCUMENT_LABELS = {
     "notice": _l("Accident notice"),
     "commission_order": _l("Order forming the commission"),
     "act_n1": _l("Act N-1"),
+    "investigation_act": _l("Act of investigation (severe, fatal, group)"),
     "insurer_notice": _l("Notice to the insurer"),
     "closure_summary": _l("Closure summary and register entry"),
 }
@@ -133,3 +158,12 @@ def code_choices(which: str, blank: bool = False, with_code: bool = True):
         for c in rules().code_list(which)
     ]
     return [("", "—"), *items] if blank else items
+
+
+def notice_title(addressee: str, case=None) -> str:
+    """The addressee of a notice, from the case's rule pack."""
+    from .rules import for_case
+
+    pack = for_case(case) if case is not None else rules()
+    rule = pack.notice_rule(addressee)
+    return (rule.title.get(lang()) or rule.title["ru"]) if rule else addressee

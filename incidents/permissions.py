@@ -6,7 +6,16 @@ from sqlalchemy import and_, exists, false, or_
 
 from workflows import accident
 
-from .models import Case, CaseStatus, CommissionMember, GeneratedDocument, Role, User
+from .models import (
+    Case,
+    CaseStatus,
+    Category,
+    CommissionMember,
+    GeneratedDocument,
+    Organisation,
+    Role,
+    User,
+)
 
 EMPLOYER_STAFF = {Role.specialist, Role.head, Role.member}
 EDITORS = {Role.specialist, Role.head}
@@ -28,7 +37,24 @@ def can_view_case(user: User, case: Case) -> bool:
             and user.organisation_id == case.organisation.insurer_id
             and case.status in _SENT_TO_INSURER
         )
+    if _inspects(user, case):
+        return True
     return _on_commission(user, case)
+
+
+def _area(user: User) -> str | None:
+    return user.organisation.region if user.organisation is not None else None
+
+
+def _inspects(user: User, case: Case) -> bool:
+    """The state labour inspector investigates the severe, fatal and group accidents of the
+    employers in the inspectorate's region (Law 167 art. 17)."""
+    return (
+        user.role == Role.inspector
+        and _area(user) is not None
+        and _area(user) == case.organisation.region
+        and case.category != Category.light
+    )
 
 
 def visible_cases(user: User):
@@ -45,8 +71,6 @@ def visible_cases(user: User):
     if user.role in EMPLOYER_STAFF:
         return or_(Case.organisation_id == user.organisation_id, on_commission)
     if user.role == Role.insurer:
-        from .models import Organisation
-
         insured = exists().where(
             and_(
                 Organisation.id == Case.organisation_id,
@@ -54,6 +78,11 @@ def visible_cases(user: User):
             )
         )
         return and_(insured, Case.status.in_(_SENT_TO_INSURER))
+    if user.role == Role.inspector and _area(user) is not None:
+        in_area = exists().where(
+            and_(Organisation.id == Case.organisation_id, Organisation.region == _area(user))
+        )
+        return or_(and_(in_area, Case.category != Category.light), on_commission)
     return on_commission
 
 
@@ -66,6 +95,8 @@ def can_edit_case(user: User, case: Case) -> bool:
     if not can_view_case(user, case):
         return False
     if user.role in EDITORS and user.organisation_id == case.organisation_id:
+        return True
+    if _inspects(user, case):
         return True
     return user.role in {Role.inspector, Role.union_inspector, Role.member} and _on_commission(
         user, case

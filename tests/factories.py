@@ -46,9 +46,14 @@ def make_world() -> SimpleNamespace:
         headcount=120,
         insurer=insurer,
         policy_number="ГО-2026-00417",
+        region="bishkek",
     )
-    other = make_org("ОсОО «Башка Компания»", insurer=insurer, policy_number="ГО-2026-1")
-    inspectorate = make_org("Служба по надзору в сфере труда", kind=OrgKind.inspectorate)
+    other = make_org(
+        "ОсОО «Башка Компания»", insurer=insurer, policy_number="ГО-2026-1", region="osh"
+    )
+    inspectorate = make_org(
+        "Служба по надзору в сфере труда", kind=OrgKind.inspectorate, region="bishkek"
+    )
     w = SimpleNamespace(employer=employer, insurer_org=insurer, other=other)
     w.specialist = make_user(Role.specialist, employer, "specialist@example.kg")
     w.head = make_user(Role.head, employer, "head@example.kg")
@@ -196,9 +201,28 @@ def add_findings(case, actor):
     )
 
 
+def send_notices(case, actor, **kw):
+    """Record the delivery of every notice not yet sent, now, by e-mail."""
+    for notice in case.notices:
+        if notice.sent_at is None:
+            cases.record_delivery(
+                case,
+                actor,
+                notice.id,
+                {
+                    "method": "email",
+                    "recipient": f"{notice.addressee}@example.kg",
+                    "sent_at": ago(0),
+                    "acknowledged_at": None,
+                    **kw,
+                },
+                None,
+            )
+
+
 # The path of a light accident, and what each step needs before it.
 PATH = [
-    ("notify", None),
+    ("notify", send_notices),
     ("form_commission", add_commission),
     ("start_investigation", None),
     ("draft_act", add_findings),

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from incidents.extensions import db
 from incidents.models import ApiToken, Case
-from incidents.models.timeutil import utcnow
+from incidents.models.timeutil import LOCAL_TZ, utcnow
 from incidents.services import cases as case_service
 
 from . import factories
@@ -120,8 +120,22 @@ def test_light_accident_from_report_to_closed(app, world, client):
     assert case["status"] == "reported" and case["category"] == "light"
     # sent as Bishkek wall-clock time (UTC+6), returned in UTC
     assert case["occurred_at"] == (occurred - timedelta(hours=6)).isoformat() + "Z"
-    assert case["triggers"]["allowed"] == ["notify"]
+    # a light case: the insurer must be told, and notify waits for that record
+    assert [n["addressee"] for n in case["notices"]] == ["insurer"]
+    assert case["triggers"]["allowed"] == [] and "notify" in case["triggers"]["blocked"]
     assert "cancel" not in case["triggers"]["allowed"]  # the head's, not the specialist's
+    sent = (datetime.now(LOCAL_TZ) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    case = api.ok(
+        "PUT",
+        f"/cases/{cid}/notices/{case['notices'][0]['id']}",
+        {
+            "method": "email",
+            "recipient": "claims@insurer.kg",
+            "sent_at": sent,
+        },
+    )
+    assert case["notices"][0]["sent_at"].endswith("Z")
+    assert case["triggers"]["allowed"] == ["notify"]
     victim = case["victims"][0]
     assert victim["full_name"] == "Талант Асанов"
     assert victim["birth_date"] == "1990-05-17"
@@ -141,9 +155,9 @@ def test_light_accident_from_report_to_closed(app, world, client):
         )
     case = api.fire(cid, "notify")
     assert case["status"] == "notified"
-    assert {d["kind"] for d in case["documents"]} == {"notice"}
-    assert [d["key"] for d in case["deadlines"]][0] == "notice"
-    assert case["deadlines"][0]["met_at"].endswith("Z")
+    assert {(d["kind"], d["addressee"]) for d in case["documents"]} == {("notice", "insurer")}
+    notice_clock = next(d for d in case["deadlines"] if d["key"] == "notice:insurer")
+    assert notice_clock["met_at"].endswith("Z")
 
     case = api.fire(cid, "form_commission", order_number="17-к")
     assert case["commission_order_number"] == "17-к"
@@ -408,13 +422,15 @@ def test_messages_follow_accept_language(app, world, client, lang):
         assert any("а" <= ch.lower() <= "я" or ch in "өүң" for ch in message)
     # rule-pack texts come in the request language too
     case = committed_case(world, "notified")
-    notice = api.ok("GET", f"/cases/{case.id}")["deadlines"][0]
+    notice = next(
+        d for d in api.ok("GET", f"/cases/{case.id}")["deadlines"] if d["key"] == "notice:insurer"
+    )
     assert (
         notice["title"]
         == {
-            "ru": "Извещение о несчастном случае",
-            "ky": "Кырсык жөнүндө кабарлама",
-            "en": "Accident notice",
+            "ru": "Страховщик (Закон № 194)",
+            "ky": "Камсыздандыруучу (№ 194 Мыйзам)",
+            "en": "Insurer (Law No. 194)",
         }[lang]
     )
 

@@ -9,6 +9,7 @@ fires the trigger, inside the same transaction."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from transitions import Machine
 
 from incidents.models import (
@@ -19,15 +20,27 @@ from incidents.models import (
     Role,
 )
 from incidents.models.timeutil import utcnow
-from incidents.rules import load as load_rules
+from incidents.rules import for_case
+from incidents.services import routing
 
 from .guards import Guard
 
 S = CaseStatus
 
 
-def _rules(case):
-    return load_rules("kr")
+def _commission_reason(case):
+    """The commission's make-up meets the pack's rule for the category (who chairs, who sits)."""
+    return LazyString(_commission_reason_now, case)  # read in the locale of whoever shows it
+
+
+def _commission_reason_now(case) -> str:
+    from flask_babel import get_locale
+    from flask_babel import gettext as _
+
+    rule = (for_case(case).commission or {}).get(case.category.value)
+    lang = str(get_locale() or "ru")
+    basis = (rule.basis.get(lang) or rule.basis["ru"]) if rule else ""
+    return _("The commission does not meet the rule for this category: %(basis)s", basis=basis)
 
 
 HAS_VICTIM = Guard(
@@ -40,13 +53,21 @@ HAS_CHAIR = Guard(
 )
 ENOUGH_MEMBERS = Guard(
     "enough_members",
-    lambda c: len(c.commission) >= _rules(c).min_commission_members,
+    lambda c: len(c.commission) >= for_case(c).min_commission_members,
     _l("The commission needs a chair and at least three members in all."),
 )
 NO_SITE_SAFETY_MEMBER = Guard(
     "no_site_safety_member",
     lambda c: not any(m.responsible_for_site_safety for m in c.commission),
     _l("Nobody directly responsible for safety at the accident site may sit on the commission."),
+)
+NOTICES_SENT = Guard(
+    "notices_sent",
+    lambda c: not routing.missing_notices(c),
+    _l("Record how and when every required notice was sent."),
+)
+COMMISSION_RULES = Guard(
+    "commission_rules", lambda c: not routing.commission_problems(c), _commission_reason
 )
 SEVERITY_KNOWN = Guard(
     "severity_known",
@@ -93,14 +114,31 @@ OUTCOME_KNOWN = Guard(
 _OPEN = [S.reported, S.notified, S.commission_formed, S.investigating, S.suspended, S.act_drafted]
 
 TRANSITIONS = [
-    {"trigger": "notify", "source": S.reported, "dest": S.notified, "conditions": [HAS_VICTIM]},
+    {
+        "trigger": "notify",
+        "source": S.reported,
+        "dest": S.notified,
+        "conditions": [HAS_VICTIM, NOTICES_SENT],
+    },
     {
         "trigger": "form_commission",
         "source": S.notified,
         "dest": S.commission_formed,
-        "conditions": [HAS_CHAIR, ENOUGH_MEMBERS, NO_SITE_SAFETY_MEMBER],
+        "conditions": [HAS_CHAIR, ENOUGH_MEMBERS, NO_SITE_SAFETY_MEMBER, COMMISSION_RULES],
     },
-    {"trigger": "start_investigation", "source": S.commission_formed, "dest": S.investigating},
+    {
+        # after an escalation, or any change of members: a new order with the new make-up
+        "trigger": "reform_commission",
+        "source": [S.commission_formed, S.investigating],
+        "dest": S.commission_formed,
+        "conditions": [HAS_CHAIR, ENOUGH_MEMBERS, NO_SITE_SAFETY_MEMBER, COMMISSION_RULES],
+    },
+    {
+        "trigger": "start_investigation",
+        "source": S.commission_formed,
+        "dest": S.investigating,
+        "conditions": [NOTICES_SENT, COMMISSION_RULES],
+    },
     {
         "trigger": "extend_deadline",
         "source": S.investigating,
@@ -115,6 +153,8 @@ TRANSITIONS = [
         "dest": S.act_drafted,
         "conditions": [
             HAS_VICTIM,
+            NOTICES_SENT,
+            COMMISSION_RULES,
             SEVERITY_KNOWN,
             HAS_EVENT_TYPE,
             WORK_RELATED_DECIDED,
@@ -152,6 +192,7 @@ _CHAIR = {Role.specialist, Role.head, Role.inspector}
 TRIGGER_ROLES: dict[str, set[Role]] = {
     "notify": _EMPLOYER,
     "form_commission": _CHAIR,
+    "reform_commission": _CHAIR,
     "start_investigation": _CHAIR,
     "extend_deadline": _CHAIR,
     "suspend": _CHAIR,
@@ -167,15 +208,26 @@ TRIGGER_ROLES: dict[str, set[Role]] = {
 # Triggers whose form must carry a reason (kept in the transition log).
 REASON_REQUIRED = {"extend_deadline", "suspend", "reopen", "cancel"}
 
-# Documents each trigger issues, rendered in every document language.
+# Documents each trigger issues, rendered in every document language. The notices are issued
+# when their addressees become required (on report and on escalation), not by a trigger.
+# The investigation act is for severe, fatal and group cases only (see documents_for).
+ACTS = (DocumentKind.act_n1, DocumentKind.investigation_act)
 DOCUMENTS: dict[str, tuple[DocumentKind, ...]] = {
-    "notify": (DocumentKind.notice,),
     "form_commission": (DocumentKind.commission_order,),
-    "draft_act": (DocumentKind.act_n1,),
-    "approve_act": (DocumentKind.act_n1,),
+    "reform_commission": (DocumentKind.commission_order,),
+    "draft_act": ACTS,
+    "approve_act": ACTS,
     "notify_insurer": (DocumentKind.insurer_notice,),
     "close": (DocumentKind.closure_summary,),
 }
+
+
+def documents_for(trigger: str, case) -> tuple[DocumentKind, ...]:
+    kinds = DOCUMENTS.get(trigger, ())
+    if case.category.value == "light":
+        kinds = tuple(k for k in kinds if k != DocumentKind.investigation_act)
+    return kinds
+
 
 # Stages in which the case data may still change (act data is frozen on approval).
 EDITABLE = {S.reported, S.notified, S.commission_formed, S.investigating, S.act_drafted}
@@ -198,6 +250,12 @@ def _on_form_commission(event):
     case.commission_formed_at = now
     case.investigation_started_at = now
     case.commission_order_number = event.kwargs.get("order_number") or case.number
+
+
+def _on_reform_commission(event):
+    """A new order; the investigation clock keeps counting from the first one."""
+    case = event.model
+    case.commission_order_number = event.kwargs.get("order_number") or case.commission_order_number
 
 
 def _on_extend(event):
@@ -230,6 +288,7 @@ def _on_cancel(event):
 _EFFECTS = {
     "notify": [_stamp("notified_at")],
     "form_commission": [_on_form_commission],
+    "reform_commission": [_on_reform_commission],
     "extend_deadline": [_on_extend],
     "suspend": [_stamp("suspended_at")],
     "resume": [_on_resume],
@@ -288,7 +347,7 @@ def blockers(case, trigger: str) -> list:
         for cond in t.conditions:
             guard = cond.func
             if isinstance(guard, Guard) and bool(guard.check(case)) != cond.target:
-                reasons.append(guard.reason)
+                reasons.append(guard.reason_for(case))
     return reasons
 
 
@@ -317,6 +376,15 @@ def diagram() -> str:
     return model.get_graph().draw(None)
 
 
+def _english():
+    from contextlib import nullcontext
+
+    from flask import has_app_context
+    from flask_babel import force_locale
+
+    return force_locale("en") if has_app_context() else nullcontext()
+
+
 def diagram_markdown() -> str:
     """workflows/accident.md: the diagram plus the role and document tables beside it."""
     lines = [
@@ -335,12 +403,15 @@ def diagram_markdown() -> str:
     for trigger in TRIGGERS:
         roles = ", ".join(sorted(r.value for r in TRIGGER_ROLES[trigger]))
         docs = ", ".join(k.value for k in DOCUMENTS.get(trigger, ())) or "—"
+        if trigger in ("draft_act", "approve_act"):
+            docs = docs.replace("investigation_act", "investigation_act (not light)")
         reason = "yes" if trigger in REASON_REQUIRED else "no"
         lines.append(f"| {trigger} | {roles} | {reason} | {docs} |")
     guards = {}
-    for t in TRANSITIONS:
-        for g in t.get("conditions", []):
-            guards[g.name] = str(g.reason)
+    with _english():  # the committed file is the same whoever regenerates it
+        for t in TRANSITIONS:
+            for g in t.get("conditions", []):
+                guards[g.name] = g.reason.__doc__ if callable(g.reason) else str(g.reason)
     lines += ["", "| guard | what it asks for |", "|---|---|"]
     lines += [f"| {name} | {text} |" for name, text in guards.items()]
     return "\n".join(lines) + "\n"

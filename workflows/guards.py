@@ -11,7 +11,10 @@ from typing import Any
 class Guard:
     name: str
     check: Callable[[Any], bool]
-    reason: Any  # a lazy gettext string
+    reason: Any  # a lazy gettext string, or a callable(case) -> str for reasons that cite data
+
+    def reason_for(self, case) -> Any:
+        return self.reason(case) if callable(self.reason) else self.reason
 
     def __call__(self, event) -> bool:  # transitions passes EventData (send_event=True)
         return bool(self.check(event.model))

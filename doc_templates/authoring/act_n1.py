@@ -7,12 +7,20 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from ..layout import (
     field,
     heading,
-    loop_table,
     para,
     text,
     title,
 )
-from .common import commission_table, employer_fields, signature_table
+from .common import (
+    causes_table,
+    commission_table,
+    employer_fields,
+    investigators_signatures,
+    measures_table,
+    responsible_table,
+    witnesses_table,
+    work_related_fields,
+)
 
 
 def build_act_n1(doc, t):
@@ -219,49 +227,11 @@ def build_act_n1(doc, t):
         after=3,
         keep=True,
     )
-    loop_table(
-        doc,
-        [
-            t("№", "№"),
-            t("Фамилия, имя, отчество", "Аты-жөнү"),
-            t("Должность", "Кызматы"),
-            t("Контактные данные", "Байланыш маалыматтары"),
-        ],
-        ["{{ loop.index }}", "{{ w.name }}", "{{ w.position }}", "{{ w.contact }}"],
-        "w in witnesses",
-        "witnesses",
-        weights=[1, 6, 5, 5],
-    )
+    witnesses_table(doc, t)
 
     heading(doc, t("9. Причины несчастного случая", "9. Кырсыктын себептери"))
-    loop_table(
-        doc,
-        [
-            t("№", "№"),
-            t("Код", "Коду"),
-            t("Причина", "Себеби"),
-            t("Вид", "Түрү"),
-            t("Описание", "Баяндамасы"),
-            t("Нарушенные нормы", "Бузулган ченемдер"),
-        ],
-        [
-            "{{ loop.index }}",
-            "{{ c.code }}",
-            "{{ c.title }}",
-            "{{ c.kind }}",
-            "{{ c.description }}",
-            "{{ c.violated_norm }}",
-        ],
-        "c in causes",
-        "causes",
-        weights=[1, 1.3, 4, 2.5, 5, 4],
-    )
-    field(
-        doc,
-        t("Заключение комиссии", "Комиссиянын корутундусу"),
-        t("несчастный случай {{ work_related }}", "кырсык {{ work_related }}"),
-    )
-    field(doc, t("Основание", "Негизи"), "{{ work_related_ground }}")
+    causes_table(doc, t)
+    work_related_fields(doc, t)
 
     heading(
         doc,
@@ -270,19 +240,7 @@ def build_act_n1(doc, t):
             "10. Эмгекти коргоо талаптарын бузган адамдар",
         ),
     )
-    loop_table(
-        doc,
-        [
-            t("№", "№"),
-            t("Фамилия, имя, отчество", "Аты-жөнү"),
-            t("Должность", "Кызматы"),
-            t("Нарушенные нормы", "Бузулган ченемдер"),
-        ],
-        ["{{ loop.index }}", "{{ p.name }}", "{{ p.position }}", "{{ p.violated_norms }}"],
-        "p in responsible",
-        "responsible",
-        weights=[1, 5, 4, 7],
-    )
+    responsible_table(doc, t)
 
     heading(
         doc,
@@ -291,27 +249,5 @@ def build_act_n1(doc, t):
             "11. Кырсыктын себептерин жоюу боюнча иш-чаралар",
         ),
     )
-    loop_table(
-        doc,
-        [
-            t("№", "№"),
-            t("Мероприятие", "Иш-чара"),
-            t("Срок", "Мөөнөтү"),
-            t("Исполнитель", "Аткаруучу"),
-        ],
-        ["{{ loop.index }}", "{{ x.action }}", "{{ x.due_date }}", "{{ x.owner }}"],
-        "x in measures",
-        "measures",
-        weights=[1, 9, 2.5, 4.5],
-    )
-
-    para(
-        doc,
-        t("Подписи лиц, проводивших расследование:", "Териштирүүнү жүргүзгөн адамдардын колдору:"),
-        bold=True,
-        before=8,
-        after=4,
-        keep=True,
-    )
-    signature_table(doc, t)
-    field(doc, t("Дата составления акта", "Акт түзүлгөн күн"), "{{ act_date }}")
+    measures_table(doc, t)
+    investigators_signatures(doc, t)

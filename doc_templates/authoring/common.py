@@ -8,6 +8,7 @@ from ..layout import (
     BODY_PT,
     field,
     loop_table,
+    para,
 )
 
 
@@ -71,3 +72,103 @@ def commission_table(doc, t):
         "commission",
         weights=[1, 5, 4, 4, 3],
     )
+
+
+# -- the findings: Act N-1 and the investigation act ---------------------------------------
+
+
+def witnesses_table(doc, t):
+    loop_table(
+        doc,
+        [
+            t("№", "№"),
+            t("Фамилия, имя, отчество", "Аты-жөнү"),
+            t("Должность", "Кызматы"),
+            t("Контактные данные", "Байланыш маалыматтары"),
+        ],
+        ["{{ loop.index }}", "{{ w.name }}", "{{ w.position }}", "{{ w.contact }}"],
+        "w in witnesses",
+        "witnesses",
+        weights=[1, 6, 5, 5],
+    )
+
+
+def causes_table(doc, t):
+    loop_table(
+        doc,
+        [
+            t("№", "№"),
+            t("Код", "Коду"),
+            t("Причина", "Себеби"),
+            t("Вид", "Түрү"),
+            t("Описание", "Баяндамасы"),
+            t("Нарушенные нормы", "Бузулган ченемдер"),
+        ],
+        [
+            "{{ loop.index }}",
+            "{{ c.code }}",
+            "{{ c.title }}",
+            "{{ c.kind }}",
+            "{{ c.description }}",
+            "{{ c.violated_norm }}",
+        ],
+        "c in causes",
+        "causes",
+        weights=[1, 1.3, 4, 2.5, 5, 4],
+    )
+
+
+def work_related_fields(doc, t):
+    """The commission's conclusion: work-related or not, and on what grounds."""
+    field(
+        doc,
+        t("Заключение комиссии", "Комиссиянын корутундусу"),
+        t("несчастный случай {{ work_related }}", "кырсык {{ work_related }}"),
+    )
+    field(doc, t("Основание", "Негизи"), "{{ work_related_ground }}")
+
+
+def responsible_table(doc, t):
+    loop_table(
+        doc,
+        [
+            t("№", "№"),
+            t("Фамилия, имя, отчество", "Аты-жөнү"),
+            t("Должность", "Кызматы"),
+            t("Нарушенные нормы", "Бузулган ченемдер"),
+        ],
+        ["{{ loop.index }}", "{{ p.name }}", "{{ p.position }}", "{{ p.violated_norms }}"],
+        "p in responsible",
+        "responsible",
+        weights=[1, 5, 4, 7],
+    )
+
+
+def measures_table(doc, t):
+    loop_table(
+        doc,
+        [
+            t("№", "№"),
+            t("Мероприятие", "Иш-чара"),
+            t("Срок", "Мөөнөтү"),
+            t("Исполнитель", "Аткаруучу"),
+        ],
+        ["{{ loop.index }}", "{{ x.action }}", "{{ x.due_date }}", "{{ x.owner }}"],
+        "x in measures",
+        "measures",
+        weights=[1, 9, 2.5, 4.5],
+    )
+
+
+def investigators_signatures(doc, t):
+    """The commission's signature rows and the date the act was drawn up."""
+    para(
+        doc,
+        t("Подписи лиц, проводивших расследование:", "Териштирүүнү жүргүзгөн адамдардын колдору:"),
+        bold=True,
+        before=8,
+        after=4,
+        keep=True,
+    )
+    signature_table(doc, t)
+    field(doc, t("Дата составления акта", "Акт түзүлгөн күн"), "{{ act_date }}")

@@ -16,6 +16,10 @@ from .common import employer_fields
 def build_notice(doc, t):
     title(doc, t("ИЗВЕЩЕНИЕ", "КАБАРЛАМА"), size=14)
     title(doc, t("о несчастном случае на производстве", "өндүрүштөгү кырсык жөнүндө"), after=6)
+    # one notice per addressee; a notice issued without one has no "to" line
+    para(doc, "{%p if addressee.code %}")
+    field(doc, t("Кому", "Кимге"), "{{ addressee.title }}")
+    para(doc, "{%p endif %}")
     field(doc, t("Дело", "Кырсык боюнча иш"), "№ {{ case_number }}")
     field(doc, t("Категория несчастного случая", "Кырсыктын категориясы"), "{{ category }}")
 
@@ -95,12 +99,14 @@ def build_notice(doc, t):
         t("Дата и время получения", "Алынган датасы жана убактысы"),
         "«____» ______________ 20____, ____ : ____",
     )
+    para(doc, "{%p if addressee.code %}")
     para(
         doc,
         t(
-            "Срок направления извещения: {{ deadline.basis }}.",
-            "Кабарламаны жөнөтүү мөөнөтү: {{ deadline.basis }}.",
+            "Срок направления извещения: {{ addressee.due }}. Основание: {{ addressee.basis }}.",
+            "Кабарламаны жөнөтүү мөөнөтү: {{ addressee.due }}. Негизи: {{ addressee.basis }}.",
         ),
         size=10,
         before=8,
     )
+    para(doc, "{%p endif %}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from transitions import MachineError
 
@@ -13,6 +12,7 @@ from workflows import accident
 from ..extensions import db
 from ..models import (
     Case,
+    CaseNotice,
     Category,
     Cause,
     CommissionMember,
@@ -26,8 +26,8 @@ from ..models import (
 )
 from ..models.timeutil import local_to_utc, utcnow
 from ..permissions import can_edit_case, can_fire
-from ..rules import load as load_rules
-from . import documents
+from ..rules import for_case
+from . import documents, routing
 from .errors import Blocked, Conflict, Forbidden, Invalid, WrongState
 
 CHILDREN = {
@@ -45,7 +45,9 @@ EDITABLE_IN = {
     "case": accident.EDITABLE,
     "victims": accident.EDITABLE,
     "witnesses": accident.EDITABLE,
-    "commission": {S.reported, S.notified},
+    # after the order, a change of members needs a new order (reform_commission)
+    "commission": {S.reported, S.notified, S.commission_formed, S.investigating},
+    "notices": {*accident.EDITABLE, S.act_approved, S.insurer_notified},
     "findings": {S.commission_formed, S.investigating, S.act_drafted},
     "causes": {S.commission_formed, S.investigating, S.act_drafted},
     "responsible": {S.commission_formed, S.investigating, S.act_drafted},
@@ -76,12 +78,22 @@ def _check_edit(case: Case, actor: User, part: str, version: int | None) -> None
         )
 
 
+def _reroute(case: Case, actor: User | None) -> None:
+    """Follow the victims' data: raise the category, add and issue the notices it requires."""
+    added = routing.reroute(case, actor)
+    db.session.flush()
+    if added:
+        documents.issue(case, DocumentKind.notice, actor, addressees=[n.addressee for n in added])
+
+
 def _after_change(case: Case, actor: User) -> None:
-    """The act is regenerated whenever its data changes while it is a draft."""
+    """Re-route the case; the draft acts are regenerated whenever their data changes."""
     case.touch()
     db.session.flush()
+    _reroute(case, actor)
     if case.status == S.act_drafted:
-        documents.issue(case, DocumentKind.act_n1, actor)
+        for kind in accident.documents_for("draft_act", case):
+            documents.issue(case, kind, actor)
 
 
 def next_seq(organisation: Organisation, year: int) -> int:
@@ -114,6 +126,7 @@ def report(actor: User, data: dict, victim: dict) -> Case:
     case.victims_all.append(Victim(**victim))
     db.session.add(case)
     db.session.flush()
+    _reroute(case, actor)  # the notices due from the report, each with its document
     return case
 
 
@@ -174,7 +187,36 @@ def record_outcome(case: Case, actor: User, victim_id: int, data: dict, version)
     row.days_lost = data["days_lost"]
     case.touch()
     db.session.flush()
+    _reroute(case, actor)  # a death after the act still calls for its notices
     return row
+
+
+def record_delivery(case: Case, actor: User, notice_id: int, data: dict, version) -> CaseNotice:
+    """How, when and to whom a notice went; optionally when its receipt was acknowledged."""
+    _check_edit(case, actor, "notices", version)
+    notice = next((n for n in case.notices if n.id == notice_id), None)
+    if notice is None:
+        raise Invalid(_("No such entry in this case."))
+    sent_at = local_to_utc(data["sent_at"])
+    acknowledged = data.get("acknowledged_at")
+    acknowledged_at = local_to_utc(acknowledged) if acknowledged else None
+    if sent_at < case.reported_at:
+        raise Invalid(
+            _("A notice cannot go out before the accident was reported."), field="sent_at"
+        )
+    if acknowledged_at is not None and acknowledged_at < sent_at:
+        raise Invalid(
+            _("Receipt cannot be acknowledged before the notice was sent."),
+            field="acknowledged_at",
+        )
+    notice.method = data["method"]
+    notice.recipient = data["recipient"]
+    notice.sent_at, notice.acknowledged_at, notice.sent_by = sent_at, acknowledged_at, actor
+    case.touch()
+    db.session.flush()
+    # the notice on file shows who sent it, when and how
+    documents.issue(case, DocumentKind.notice, actor, addressees=[notice.addressee])
+    return notice
 
 
 def advance(
@@ -202,7 +244,7 @@ def advance(
     if trigger in accident.REASON_REQUIRED and not comment:
         raise Invalid(_("Give a reason."), field="comment")
     if trigger == "extend_deadline":
-        limit = load_rules(current_app.config["RULE_PACK"]).max_extension_days
+        limit = for_case(case).max_extension_days
         if days is None or not 1 <= days <= limit:
             raise Invalid(_("Extend by 1 to %(n)s days.", n=limit), field="days")
     reasons = accident.blockers(case, trigger)
@@ -223,10 +265,12 @@ def advance(
     if not fired:
         raise Blocked(_("This action is blocked."), reasons=accident.blockers(case, trigger))
     if trigger == "reopen":
-        documents.supersede(case, DocumentKind.act_n1)
-    for kind in accident.DOCUMENTS.get(trigger, ()):
+        for kind in accident.ACTS:
+            documents.supersede(case, kind)
+    for kind in accident.documents_for(trigger, case):
         documents.issue(case, kind, actor)
     if trigger == "approve_act":
         # the version issued on approval carries the approval date and is never regenerated
-        documents.freeze(case, DocumentKind.act_n1)
+        for kind in accident.ACTS:
+            documents.freeze(case, kind)
     db.session.flush()

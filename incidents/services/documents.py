@@ -16,17 +16,18 @@ from doc_templates.context import build_context
 from ..extensions import db
 from ..models import Case, DocumentKind, GeneratedDocument, User
 from ..models.timeutil import utcnow
-from ..rules import load as load_rules
+from ..rules import for_case
+from . import deadlines
 
 
-def store_path(sha256: str) -> Path:
-    return Path(current_app.config["DOCUMENT_STORE"], sha256[:2], f"{sha256}.docx")
+def store_path(sha256: str, suffix: str = ".docx") -> Path:
+    return Path(current_app.config["DOCUMENT_STORE"], sha256[:2], f"{sha256}{suffix}")
 
 
-def _store(data: bytes) -> str:
+def _store(data: bytes, suffix: str = ".docx") -> str:
     """Write once, atomically: a temp file in the same folder, fsync, rename."""
     digest = hashlib.sha256(data).hexdigest()
-    path = store_path(digest)
+    path = store_path(digest, suffix)
     if path.exists():
         return digest
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,30 +48,58 @@ class CorruptDocument(Exception):
     """The stored file no longer matches the SHA-256 recorded when it was issued."""
 
 
-def read(document: GeneratedDocument) -> bytes:
-    data = store_path(document.sha256).read_bytes()
-    if hashlib.sha256(data).hexdigest() != document.sha256:
-        raise CorruptDocument(f"document {document.id}: {store_path(document.sha256)}")
+def store_upload(data: bytes, suffix: str) -> str:
+    """Keep an uploaded file the way generated documents are kept; its SHA-256."""
+    return _store(data, suffix)
+
+
+def read_stored(sha256: str, suffix: str = ".docx") -> bytes:
+    data = store_path(sha256, suffix).read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise CorruptDocument(str(store_path(sha256, suffix)))
     return data
 
 
-def _filename(case: Case, kind: str, language: str, version: int, victim=None) -> str:
-    who = f"-v{victim.id}" if victim is not None else ""
+def read(document: GeneratedDocument) -> bytes:
+    return read_stored(document.sha256)
+
+
+def _filename(case: Case, kind: str, language: str, version: int, victim=None, addressee=None):
+    who = f"-v{victim.id}" if victim is not None else (f"-{addressee}" if addressee else "")
     number = re.sub(r"[^0-9A-Za-z-]+", "-", case.number)
     return f"{kind}-{number}{who}-{language}-r{version}.docx"
 
 
-def issue(case: Case, kind: DocumentKind, actor: User | None) -> list[GeneratedDocument]:
-    """Render `kind` in every document language (Act N-1: once per victim) as new versions.
+def issue(
+    case: Case, kind: DocumentKind, actor: User | None, *, addressees: list[str] | None = None
+) -> list[GeneratedDocument]:
+    """Render `kind` in every document language as new versions: Act N-1 once per victim, a
+    notice once per addressee (all of the case's, unless `addressees` names some).
 
     Rendering errors propagate, so the caller's transaction (and the transition) rolls back."""
-    rules = load_rules(current_app.config["RULE_PACK"])
-    victims = case.victims if kind == DocumentKind.act_n1 else [None]
+    rules = for_case(case)
+    targets: list[tuple] = [(None, None)]
+    if kind == DocumentKind.act_n1:
+        targets = [(v, None) for v in case.victims]
+    elif kind == DocumentKind.notice:
+        codes = addressees if addressees is not None else [n.addressee for n in case.notices]
+        targets = [(None, code) for code in codes]
     now = utcnow()
+    clock = {d.key: d.due_at for d in deadlines.compute(case, rules, now)}
     issued = []
-    for victim in victims:
+    for victim, addressee in targets:
         for language in current_app.config["DOCUMENT_LANGUAGES"]:
-            context = build_context(case, kind.value, language, rules=rules, victim=victim, now=now)
+            extra = {"addressee": addressee} if kind == DocumentKind.notice else {}
+            context = build_context(
+                case,
+                kind.value,
+                language,
+                rules=rules,
+                victim=victim,
+                now=now,
+                clock=clock,
+                **extra,
+            )
             data = doc_templates.render(kind.value, language, context)
             previous = [
                 d
@@ -78,6 +107,7 @@ def issue(case: Case, kind: DocumentKind, actor: User | None) -> list[GeneratedD
                 if d.kind == kind.value
                 and d.language == language
                 and d.victim_id == (victim.id if victim else None)
+                and d.addressee == addressee
             ]
             for old in previous:
                 if old.superseded_at is None:
@@ -88,7 +118,8 @@ def issue(case: Case, kind: DocumentKind, actor: User | None) -> list[GeneratedD
                 language=language,
                 version=version,
                 victim_id=victim.id if victim else None,
-                filename=_filename(case, kind.value, language, version, victim),
+                addressee=addressee,
+                filename=_filename(case, kind.value, language, version, victim, addressee),
                 sha256=_store(data),
                 size=len(data),
                 created_by_id=actor.id if actor else None,

@@ -13,13 +13,17 @@ from ..models.timeutil import to_local
 def register_views(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .board import bp as board_bp
     from .cases import bp as cases_bp
     from .org import bp as org_bp
+    from .records import bp as records_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(board_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(org_bp)
+    app.register_blueprint(records_bp)
 
     @app.template_filter("local")
     def _local(dt, fmt="dd.MM.yyyy HH:mm"):
@@ -31,6 +35,12 @@ def register_views(app: Flask) -> None:
 
         return CaseStatus(value) if value in CaseStatus.__members__ else value
 
+    @app.template_filter("category")
+    def _category(value):
+        from ..models import Category
+
+        return Category(value) if value in Category.__members__ else value
+
     @app.context_processor
     def _globals():
         return {
@@ -38,6 +48,7 @@ def register_views(app: Flask) -> None:
             "code_label": labels.code_label,
             "trigger_label": lambda t: labels.TRIGGER_LABELS.get(t, t),
             "document_label": lambda k: labels.DOCUMENT_LABELS.get(k, k),
+            "notice_title": labels.notice_title,
             "can": permissions,
             "current_lang": labels.lang(),
         }

@@ -11,7 +11,15 @@ from flask import Blueprint, abort, current_app, g, jsonify, request, send_file,
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from forms.case import FORMS, CaseForm, FindingsForm, OutcomeForm, TransitionForm, VictimForm
+from forms.case import (
+    FORMS,
+    CaseForm,
+    DeliveryForm,
+    FindingsForm,
+    OutcomeForm,
+    TransitionForm,
+    VictimForm,
+)
 from workflows import accident
 
 from .. import permissions
@@ -19,7 +27,7 @@ from ..auth import find_user, issue_token, revoke_token, user_for_token, verify_
 from ..extensions import csrf, db
 from ..models import Case, CaseStatus, Category, GeneratedDocument
 from ..models.timeutil import utcnow
-from ..rules import load as load_rules
+from ..rules import for_case
 from ..services import cases as case_service
 from ..services import deadlines
 from ..services import documents as document_service
@@ -124,10 +132,6 @@ def revoke_current_token():
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _rules():
-    return load_rules(current_app.config["RULE_PACK"])
-
-
 def _load(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None:
@@ -138,7 +142,7 @@ def _load(case_id: int) -> Case:
 
 
 def _case_json(case: Case, status: int = 200, **headers):
-    return jsonify(js.case_detail(case, g.api_user, _rules(), utcnow())), status, headers
+    return jsonify(js.case_detail(case, g.api_user, for_case(case), utcnow())), status, headers
 
 
 def _part(part: str):
@@ -169,19 +173,19 @@ def list_cases():
     query = query.order_by(Case.reported_at.desc(), Case.id.desc())
     page = js.page_arg("page", 1)
     per_page = min(js.page_arg("per_page", current_app.config["CASES_PER_PAGE"]), MAX_PER_PAGE)
-    now, rules = utcnow(), _rules()
+    now = utcnow()
     if request.args.get("overdue") in ("1", "true"):
         # the legal clock is computed, not stored: filter the open cases in Python
         open_cases = db.session.execute(
             query.where(Case.status.not_in([CaseStatus.closed, CaseStatus.cancelled]))
         ).scalars()
-        matching = [c for c in open_cases if deadlines.is_overdue(c, rules, now)]
+        matching = [c for c in open_cases if deadlines.is_overdue(c, for_case(c), now)]
         total, items = len(matching), matching[(page - 1) * per_page : page * per_page]
     else:
         pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
         items, total = pagination.items, pagination.total
     return jsonify(
-        items=[js.case_summary(c, rules, now) for c in items],
+        items=[js.case_summary(c, for_case(c), now) for c in items],
         page=page,
         per_page=per_page,
         total=total,
@@ -283,6 +287,18 @@ def put_outcome(case_id: int, victim_id: int):
     _live_child(case, "victims", victim_id)
     form = js.valid(OutcomeForm, js.body())
     case_service.record_outcome(case, g.api_user, victim_id, form.to_dict(), form.opened_version())
+    db.session.commit()
+    return _case_json(case)
+
+
+@bp.put("/cases/<int:case_id>/notices/<int:notice_id>")
+def put_delivery(case_id: int, notice_id: int):
+    """Record how, when and to whom a notice went (and its acknowledgement)."""
+    case = _load(case_id)
+    if not any(n.id == notice_id for n in case.notices):
+        abort(404)
+    form = js.valid(DeliveryForm, js.body())
+    case_service.record_delivery(case, g.api_user, notice_id, form.to_dict(), form.opened_version())
     db.session.commit()
     return _case_json(case)
 

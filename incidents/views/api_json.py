@@ -116,6 +116,7 @@ def document(doc: GeneratedDocument) -> dict:
         "language": doc.language,
         "version": doc.version,
         "victim_id": doc.victim_id,
+        "addressee": doc.addressee,
         "filename": doc.filename,
         "sha256": doc.sha256,
         "size": doc.size,
@@ -159,6 +160,20 @@ def case_detail(case: Case, user: User, rules, now: datetime) -> dict:
             for part, names in CHILD_FIELDS.items()
         },
         deadlines=[deadline(d, lang) for d in deadline_service.compute(case, rules, now)],
+        notices=[
+            {
+                "id": n.id,
+                "addressee": n.addressee,
+                "title": labels.notice_title(n.addressee, case),
+                "due_at": iso(n.due_at),
+                "sent_at": iso(n.sent_at),
+                "method": n.method.value if n.method else None,
+                "recipient": n.recipient,
+                "acknowledged_at": iso(n.acknowledged_at),
+            }
+            for n in case.notices
+        ],
+        escalated_at=iso(case.escalated_at),
         triggers=triggers(case, user),
         documents=[document(d) for d in case.documents],
         history=[

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from forms.case import (
@@ -33,7 +34,7 @@ from .. import permissions
 from ..extensions import db
 from ..models import Case, CaseStatus, Category, GeneratedDocument
 from ..models.timeutil import to_local, utcnow
-from ..rules import load as load_rules
+from ..rules import for_case
 from ..services import cases as case_service
 from ..services import deadlines
 from ..services import documents as document_service
@@ -55,10 +56,6 @@ def _load(case_id: int) -> Case:
     return case
 
 
-def _rules():
-    return load_rules(current_app.config["RULE_PACK"])
-
-
 def _commit_or_conflict() -> bool:
     try:
         db.session.commit()
@@ -71,7 +68,12 @@ def _commit_or_conflict() -> bool:
 
 @bp.get("/")
 def index():
-    query = db.select(Case).where(permissions.visible_cases(current_user))
+    # the list shows victims and computes every case's clock from its notices: load them along
+    query = (
+        db.select(Case)
+        .where(permissions.visible_cases(current_user))
+        .options(selectinload(Case.notices), selectinload(Case.victims_all))
+    )
     status = request.args.get("status") or None
     category = request.args.get("category") or None
     overdue = request.args.get("overdue") == "1"
@@ -82,7 +84,7 @@ def index():
     query = query.order_by(Case.reported_at.desc(), Case.id.desc())
     page = request.args.get("page", 1, type=int)
     per_page = current_app.config["CASES_PER_PAGE"]
-    now, rules = utcnow(), _rules()
+    now = utcnow()
     if overdue:
         # the legal clock is computed, not stored: filter the open cases in Python
         open_cases = (
@@ -92,7 +94,7 @@ def index():
             .scalars()
             .all()
         )
-        matching = [c for c in open_cases if deadlines.is_overdue(c, rules, now)]
+        matching = [c for c in open_cases if deadlines.is_overdue(c, for_case(c), now)]
         total = len(matching)
         items = matching[(page - 1) * per_page : page * per_page]
     else:
@@ -105,7 +107,7 @@ def index():
         total=total,
         page=page,
         pages=pages,
-        overdue_ids={c.id for c in items if deadlines.is_overdue(c, rules, now)},
+        overdue_ids={c.id for c in items if deadlines.is_overdue(c, for_case(c), now)},
         filters={"status": status, "category": category, "overdue": overdue},
         statuses=list(CaseStatus),
         categories=list(Category),
@@ -127,7 +129,7 @@ def new():
             case = case_service.report(current_user, form.to_dict(), victim.to_dict())
             db.session.commit()
             flash(_("Case %(number)s reported.", number=case.number), "success")
-            return redirect(url_for(".detail", case_id=case.id))
+            return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/new.html", form=form, victim=victim)
 
 
@@ -149,7 +151,8 @@ def detail(case_id: int):
     return render_template(
         "cases/detail.html",
         case=case,
-        deadlines=deadlines.compute(case, _rules(), now),
+        deadlines=deadlines.compute(case, for_case(case), now),
+        reported_late=deadlines.reported_late(case, for_case(case)),
         actions=actions,
         transition_form=TransitionForm(),
         editable={
@@ -158,6 +161,7 @@ def detail(case_id: int):
         },
         documents=sorted(case.documents, key=lambda d: (d.superseded_at is not None, d.id)),
         local=to_local,
+        now=now,
     )
 
 
@@ -183,7 +187,7 @@ def _edit_page(case, form, save, template, title, **extra):
             return render_template(template, case=case, form=form, title=title, **extra), exc.status
         if _commit_or_conflict():
             flash(_("Saved."), "success")
-            return redirect(url_for(".detail", case_id=case.id))
+            return redirect(url_for("cases.detail", case_id=case.id))
     return render_template(template, case=case, form=form, title=title, **extra)
 
 

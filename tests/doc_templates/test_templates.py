@@ -16,7 +16,16 @@ import doc_templates
 from doc_templates import KINDS, LANGUAGES, docx_text, render, template_path, variables
 from doc_templates.context import build_context
 from doc_templates.labels import LABELS
-from doc_templates.samples import EMPLOYER_NAME, VICTIM_NAME, sample_case, sample_context
+from doc_templates.samples import (
+    EMPLOYER_NAME,
+    NOW,
+    SECOND_VICTIM_NAME,
+    VICTIM_NAME,
+    SampleRules,
+    sample_case,
+    sample_context,
+    sample_group_case,
+)
 
 CASES = [(kind, lang) for kind in KINDS for lang in LANGUAGES]
 IDS = [f"{kind}-{lang}" for kind, lang in CASES]
@@ -58,6 +67,40 @@ ACT_SECTIONS = {
         "11. Кырсыктын себептерин жоюу боюнча иш-чаралар",
     ],
 }
+
+INVESTIGATION_SECTIONS = {
+    "ru": [
+        "Лица, проводившие расследование",
+        "Лица, принимавшие участие в расследовании",
+        "1. Сведения о пострадавших",
+        "2. Сведения о проведении инструктажей и обучения по охране труда",
+        "3. Краткая характеристика места (объекта), где произошёл несчастный случай, "
+        "и опасных производственных факторов",
+        "4. Обстоятельства несчастного случая",
+        "5. Причины несчастного случая",
+        "6. Лица, допустившие нарушение требований охраны труда",
+        "7. Квалификация несчастного случая",
+        "8. Мероприятия по устранению причин несчастного случая",
+        "9. Прилагаемые материалы",
+        "Подписи лиц, проводивших расследование",
+    ],
+    "ky": [
+        "Териштирүүнү жүргүзгөн адамдар",
+        "Териштирүүгө катышкан адамдар",
+        "1. Жабыркагандар жөнүндө маалымат",
+        "2. Эмгекти коргоо боюнча нускоо жана окутуу жөнүндө маалымат",
+        "3. Кырсык болгон жердин (объектинин) жана коркунучтуу өндүрүштүк факторлордун "
+        "кыскача мүнөздөмөсү",
+        "4. Кырсыктын жагдайлары",
+        "5. Кырсыктын себептери",
+        "6. Эмгекти коргоо талаптарын бузган адамдар",
+        "7. Кырсыктын квалификациясы",
+        "8. Кырсыктын себептерин жоюу боюнча иш-чаралар",
+        "9. Тиркелген материалдар",
+        "Териштирүүнү жүргүзгөн адамдардын колдору",
+    ],
+}
+TO = {"ru": "Кому: ", "ky": "Кимге: "}
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +146,90 @@ def test_act_has_every_section_in_order(lang, rendered):
     assert "Оградить и обозначить опасную зону подачи бетона | 14.03.2025" in text  # 11
     hours = "полных часов от начала работы: 2" if lang == "ru" else "толук сааттардын саны: 2"
     assert hours in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_investigation_act_has_every_section_and_victim(lang, rendered):
+    text = rendered["investigation_act", lang]
+    for tag in ("{{", "{%", "}}", "%}"):
+        assert tag not in text
+    positions = [text.find(heading) for heading in INVESTIGATION_SECTIONS[lang]]
+    missing = [h for h, p in zip(INVESTIGATION_SECTIONS[lang], positions, strict=True) if p < 0]
+    assert not missing
+    assert positions == sorted(positions)
+    for name in (VICTIM_NAME, SECOND_VICTIM_NAME):
+        assert text.count(name) >= 4  # §1, §2, §4 and the Act N-1 line of §9
+    assert ("групповой" if lang == "ru" else "топтук") in text
+    deaths = "в том числе погибших: 1" if lang == "ru" else "анын ичинде каза болгондор: 1"
+    assert deaths in text
+    # §1: the fatal victim has a dependants line to fill in, the living one a dash
+    heads = INVESTIGATION_SECTIONS[lang]
+    section1 = text[text.find(heads[2]) : text.find(heads[3])]
+    rows = {line.split(" | ")[1]: line for line in section1.splitlines() if " | " in line}
+    assert rows[SECOND_VICTIM_NAME].endswith("| ________________________________________")
+    assert rows[VICTIM_NAME].endswith("| —")
+    # §9: one Act N-1 per victim
+    act = "Акт формы Н-1 № {}" if lang == "ru" else "Н-1 формасындагы № {} акт"
+    assert act.format("7/2025-1") in text and act.format("7/2025-2") in text
+
+
+def test_investigation_act_context():
+    ctx = sample_context("investigation_act", "ru")
+    assert ctx["category"] == "групповой"
+    assert ctx["victims_count"] == "2" and ctx["deaths_count"] == "1"
+    assert [v["act_number"] for v in ctx["victims"]] == ["7/2025-1", "7/2025-2"]
+    assert [v["outcome"] for v in ctx["victims"]] == ["находится на лечении", "смерть"]
+    act = sample_context("act_n1", "ru")
+    for key in ("commission", "causes", "responsible", "measures", "witnesses", "work_related"):
+        assert ctx[key] == act[key]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_notice_says_whom_it_is_addressed_to(lang):
+    ctx = sample_context("notice", lang, addressee="prosecutor")
+    text = docx_text(render("notice", lang, ctx))
+    assert f"{TO[lang]}Прокуратура" in text
+    # the prosecutor's own deadline basis, not another addressee's
+    basis = SampleRules().notice_rule("prosecutor").basis[lang]
+    assert basis in text
+    assert "№ 194" not in text
+    assert ctx["addressee"]["code"] == "prosecutor"
+    assert ctx["addressee"]["due"] == "—"  # the light sample case has no prosecutor row
+
+
+def test_notice_addressee_comes_from_the_case_row():
+    case = sample_group_case()
+    ctx = build_context(
+        case, "notice", "ky", rules=SampleRules(), addressee="state_inspector", now=NOW
+    )
+    assert ctx["addressee"] == {
+        "code": "state_inspector",
+        "title": "Эмгек боюнча мамлекеттик инспекция",
+        "basis": SampleRules().notice_rule("state_inspector").basis["ky"],
+        "due": "05.03.2025 10:45",  # reported 10:45 Bishkek + 24 h
+        "sent_at": "04.03.2025 13:45",
+        "method": "курьер аркылуу",
+        "recipient": "—",
+    }
+    assert ctx["sent_at"] == "04.03.2025 13:45"
+    assert "deadline" not in ctx
+    insurer = sample_context("notice", "ru")["addressee"]
+    assert insurer["method"] == "электронная почта"
+    assert insurer["sent_at"] == "04.03.2025 12:10"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_notice_without_addressee_has_a_generic_title(lang):
+    ctx = build_context(sample_case(), "notice", lang, rules=SampleRules(), now=NOW)
+    assert ctx["addressee"]["title"] == ("Извещение" if lang == "ru" else "Кабарлама")
+    text = docx_text(render("notice", lang, ctx))
+    assert TO[lang] not in text
+    assert VICTIM_NAME in text
+
+
+def test_unknown_addressee_is_refused():
+    with pytest.raises(ValueError, match="nobody"):
+        build_context(sample_case(), "notice", "ru", rules=SampleRules(), addressee="nobody")
 
 
 def test_commission_order_states_deadline_and_basis(rendered):
@@ -229,6 +356,11 @@ def test_real_rule_pack_fits():
     for kind, lang in CASES:
         ctx = sample_context(kind, lang, rules=rules)
         assert variables(kind, lang) <= set(ctx)
+    for lang in LANGUAGES:
+        for rule in rules.notices:
+            ctx = sample_context("notice", lang, rules=rules, addressee=rule.addressee)
+            assert ctx["addressee"]["title"] == rule.title[lang]
+            assert f"{TO[lang]}{rule.title[lang]}" in docx_text(render("notice", lang, ctx))
     order = sample_context("commission_order", "ky", rules=rules)
     assert order["deadline"]["due"] == "07.03.2025"
     assert "15 күн" in order["deadline"]["basis"]

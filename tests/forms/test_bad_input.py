@@ -98,7 +98,11 @@ def test_valid_report_creates_numbered_cases(app, world, client_for):
 
 def test_failed_render_rolls_the_transition_back(app, world, client_for, monkeypatch):
     case = factories.make_case(world)
+    factories.advance_to(case, world, "notified")
+    factories.add_commission(case, world.specialist)
     _db.session.commit()
+    documents_before = len(case.documents)
+    transitions_before = len(case.transitions)
     import doc_templates
 
     def broken(*args, **kwargs):
@@ -106,12 +110,13 @@ def test_failed_render_rolls_the_transition_back(app, world, client_for, monkeyp
 
     monkeypatch.setattr(doc_templates, "render", broken)
     client = client_for(world.specialist)
-    with pytest.raises(RuntimeError):
-        client.post(f"/cases/{case.id}/fire/notify")
+    with pytest.raises(RuntimeError):  # the order could not be rendered
+        client.post(f"/cases/{case.id}/fire/form_commission")
     _db.session.expire_all()
-    assert _db.session.get(Case, case.id).status == CaseStatus.reported
-    assert _db.session.scalar(_db.select(_db.func.count(CaseTransition.id))) == 0
-    assert _db.session.scalar(_db.select(_db.func.count(GeneratedDocument.id))) == 0
+    assert _db.session.get(Case, case.id).status == CaseStatus.notified
+    count = _db.session.scalar
+    assert count(_db.select(_db.func.count(CaseTransition.id))) == transitions_before
+    assert count(_db.select(_db.func.count(GeneratedDocument.id))) == documents_before
 
 
 def test_stale_form_is_a_conflict_that_keeps_the_entries(app, world, client_for):

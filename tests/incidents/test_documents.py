@@ -72,8 +72,7 @@ def test_every_version_keeps_its_file_and_hash(app, world, db):
 
 def test_a_tampered_file_is_detected(app, world, db):
     case = factories.make_case(world)
-    cases.advance(case, world.specialist, "notify")
-    doc = case.documents[0]
+    doc = case.documents[0]  # the insurer's notice, issued on report
     path = documents.store_path(doc.sha256)
     path.write_bytes(path.read_bytes() + b"x")
     with pytest.raises(documents.CorruptDocument):

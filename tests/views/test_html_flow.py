@@ -101,6 +101,17 @@ def test_light_accident_through_the_browser_forms(app, world, db, client_for):
     case = db.session.get(Case, case_id)
     victim_id = case.victims[0].id
 
+    notice = case.notices[0]
+    assert notice.addressee == "insurer"  # a light case: the insurer only
+    _post(
+        spec,
+        f"/cases/{case_id}/notices/{notice.id}",
+        {
+            "method": "email",
+            "recipient": "claims@insurer.kg",
+            "sent_at": factories.ago(2).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     page = _fire(spec, case_id, "notify")
     assert _status(page) == "notified"
     members = [
@@ -199,7 +210,8 @@ def test_light_accident_through_the_browser_forms(app, world, db, client_for):
     case = db.session.get(Case, case_id)
     current = case.current_documents()
     kinds = sorted({(d.kind, d.language) for d in current})
-    assert kinds == sorted((k, lang) for k in doc_templates.KINDS for lang in ("ru", "ky"))
+    light_kinds = [k for k in doc_templates.KINDS if k != "investigation_act"]  # not light
+    assert kinds == sorted((k, lang) for k in light_kinds for lang in ("ru", "ky"))
     for doc in current:
         r = spec.get(f"/documents/{doc.id}")
         assert r.status_code == 200

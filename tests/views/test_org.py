@@ -8,9 +8,14 @@ from tests import factories
 
 def _form(world, **kw):
     data = {
-        "name": "ОсОО «Ак & Көк»", "tax_id": "02512201810045", "activity_code": "41.20.0",
-        "address": "Бишкек", "phone": "+996 312 000 000", "headcount": "120",
-        "insurer_id": str(world.insurer_org.id), "policy_number": "ГО-2027-1",
+        "name": "ОсОО «Ак & Көк»",
+        "tax_id": "02512201810045",
+        "activity_code": "41.20.0",
+        "address": "Бишкек",
+        "phone": "+996 312 000 000",
+        "headcount": "120",
+        "insurer_id": str(world.insurer_org.id),
+        "policy_number": "ГО-2027-1",
     }
     data.update(kw)
     return data
