@@ -7,6 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Optional, Regexp
 
+from incidents.labels import code_choices
+from incidents.labels import lang as current_lang
+from incidents.rules import load as load_rules
+from incidents.rules import pack_names
+
 from .fields import IntegerField, SelectField
 from .validators import length, not_blank, number_range, required
 
@@ -28,15 +33,22 @@ class OrganisationForm(FlaskForm):
         validators=[Optional(), Regexp(r"^\d{14}$", message=_l("The tax ID has 14 digits."))],
     )
     activity_code = StringField(_l("Activity code"), validators=[Optional(), length(20)])
+    region = SelectField(_l("Region"), validators=[Optional()])
     address = StringField(_l("Address"), validators=[Optional(), length(500)])
     phone = StringField(_l("Phone"), validators=[Optional(), length(50)])
     headcount = IntegerField(_l("Headcount"), validators=[Optional(), number_range(1, 1000000)])
     insurer_id = SelectField(_l("Insurer (Law No. 194)"), validators=[Optional()])
     policy_number = StringField(_l("Insurance policy number"), validators=[Optional(), length(60)])
+    rule_pack = SelectField(_l("Jurisdiction rules"), validators=[required()])
 
     def __init__(self, *args, insurers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.insurer_id.choices = [("", "—"), *((str(o.id), o.name) for o in insurers)]
+        self.region.choices = code_choices("regions", blank=True, with_code=False)
+        lang = current_lang()
+        self.rule_pack.choices = [
+            (name, load_rules(name).title.get(lang) or name) for name in pack_names()
+        ]
 
     def to_dict(self) -> dict:
         data = {name: self[name].data for name in self.FIELDS}
@@ -44,4 +56,5 @@ class OrganisationForm(FlaskForm):
             if isinstance(value, str):
                 data[key] = value.strip() or None
         data["insurer_id"] = int(data["insurer_id"]) if data["insurer_id"] else None
+        data["rule_pack"] = data["rule_pack"] or "kr"
         return data

@@ -77,6 +77,8 @@ class Case(db.Model):
     act_approved_at: Mapped[datetime | None]
     insurer_notified_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # when the last victim's outcome (recovered, disability, death …) became known
+    outcome_known_at: Mapped[datetime | None]
     extension_days: Mapped[int] = mapped_column(default=0)
     extension_reason: Mapped[str | None] = mapped_column(Text)
     suspended_at: Mapped[datetime | None]

@@ -185,6 +185,8 @@ def record_outcome(case: Case, actor: User, victim_id: int, data: dict, version)
     row = _child(case, "victims", victim_id)
     row.outcome = data["outcome"]
     row.days_lost = data["days_lost"]
+    if all(v.outcome is not None for v in case.victims):
+        case.outcome_known_at = case.outcome_known_at or utcnow()
     case.touch()
     db.session.flush()
     _reroute(case, actor)  # a death after the act still calls for its notices

@@ -29,6 +29,7 @@ def profile():
     form = OrganisationForm(obj=org, insurers=insurers)
     if request.method == "GET":
         form.insurer_id.data = str(org.insurer_id or "")
+        form.region.data = org.region or ""
     elif form.validate():
         for key, value in form.to_dict().items():
             setattr(org, key, value)

@@ -16,6 +16,8 @@ def _form(world, **kw):
         "headcount": "120",
         "insurer_id": str(world.insurer_org.id),
         "policy_number": "ГО-2027-1",
+        "region": "bishkek",
+        "rule_pack": "kr",
     }
     data.update(kw)
     return data
