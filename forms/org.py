@@ -21,11 +21,13 @@ class OrganisationForm(FlaskForm):
         "name",
         "tax_id",
         "activity_code",
+        "region",
         "address",
         "phone",
         "headcount",
         "insurer_id",
         "policy_number",
+        "rule_pack",
     )
     name = StringField(_l("Name"), validators=[required(), not_blank, length(300)])
     tax_id = StringField(

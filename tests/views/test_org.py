@@ -50,3 +50,21 @@ def test_profile_validation_and_access(app, world, client_for):
     assert client_for(world.member).get("/organisation").status_code == 403
     assert client_for(world.insurer).get("/organisation").status_code == 403
     assert client_for(world.union).get("/organisation").status_code == 403
+
+
+def test_an_employer_under_the_russian_rules_gets_their_notices(app, world, client_for):
+    head = client_for(world.head)
+    assert (
+        head.post("/organisation", data=_form(world, rule_pack="rf", region="osh")).status_code
+        == 302
+    )
+    _db.session.expire_all()
+    assert (world.employer.rule_pack, world.employer.region) == ("rf", "osh")
+    case = factories.make_case(world, category="severe")
+    from incidents.rules import load
+
+    rf = load("rf")
+    expected = {
+        n.addressee for n in rf.notices_for("severe", death=False, hazardous_facility=False)
+    }
+    assert {n.addressee for n in case.notices} == expected != {"insurer"}
