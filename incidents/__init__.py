@@ -11,8 +11,12 @@ from flask import Flask
 from .config import Config
 
 
-def create_app(config_object: type = Config, **overrides) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(
+    config_object: type = Config, instance_path: str | None = None, **overrides
+) -> Flask:
+    """The app; `instance_path` (default: ./instance) holds the SQLite file, the documents,
+    the secret key and the mail folder."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_object(config_object)
     app.config.from_prefixed_env("INCIDENTS")
     app.config.update(overrides)

@@ -71,7 +71,7 @@ def register_cli(app: Flask) -> None:
     @workflows_group.command("diagram")
     def diagram():
         """Rewrite workflows/accident.md from the transition table."""
-        from workflows.accident import diagram_markdown
+        from workflows.diagram import diagram_markdown
 
         DIAGRAM.write_text(diagram_markdown(), encoding="utf-8")
         click.echo(f"wrote {DIAGRAM}")

@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from .rules import CATEGORIES, RulePack, load, pack_names, validate
+from .rules import CATEGORIES, RulePack, load, pack_names
+from .rules.check import validate
 
 INDENT = " " * 4
 

@@ -26,6 +26,16 @@ class Config:
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
     API_TOKEN_DAYS = 30
+    # Outgoing mail (deadline reminders). Without MAIL_SERVER, mails are written as .eml files
+    # into <instance>/mail/ so the embedded default works without an SMTP server.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "incidents@localhost"
+    REMINDER_BEFORE_HOURS = 24
+    BASE_URL = "http://127.0.0.1:5000"  # links in mails (reminders run without a request)
 
 
 class TestingConfig(Config):

@@ -73,9 +73,11 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app_config(database_url, tmp_path_factory):
+    """Everything a test app writes goes to temporary folders, never the checkout."""
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "DOCUMENT_STORE": str(tmp_path_factory.mktemp("documents")),
+        "instance_path": str(tmp_path_factory.mktemp("instance")),
     }
 
 

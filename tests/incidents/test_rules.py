@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from incidents.rules import CATEGORIES, RULES_DIR, load, pack_names, validate
+from incidents.rules import CATEGORIES, RULES_DIR, load, pack_names
+from incidents.rules.check import validate
 
 PACKS = ("kr", "rf", "kz")
 
@@ -42,7 +43,7 @@ def test_the_packs_have_the_same_sections():
         keys["kr"]
         == keys["rf"]
         == keys["kz"]
-        == ["investigation", "act_to_victim", "insurer_notice"]
+        == ["investigation", "act_to_victim", "insurer_notice", "consequences_report"]
     )
     for name in PACKS:
         pack = load(name)
