@@ -364,6 +364,8 @@ def load_demo(password: str | None = None):
         ),
         None,
     )
+    escalation = c6.transitions[-1]  # the second victim made it a group accident, that morning
+    escalation.at = c6.escalated_at = c6.reported_at + timedelta(hours=1)
     _send_notices(c6, spec, 5)
     _fire(c6, spec, "notify", hours_after_report=5)
     _commission(c6, spec, SEVERE_COMMISSION, users={"Эрмек Сыдыков": users["inspector"]})

@@ -24,7 +24,7 @@ from ..models import (
     Victim,
     Witness,
 )
-from ..models.timeutil import local_to_utc, utcnow
+from ..models.timeutil import local_to_utc, to_local, utcnow
 from ..permissions import can_edit_case, can_fire
 from ..rules import for_case
 from . import documents, routing
@@ -114,7 +114,7 @@ def report(actor: User, data: dict, victim: dict) -> Case:
     organisation = db.session.execute(
         db.select(Organisation).where(Organisation.id == actor.organisation_id).with_for_update()
     ).scalar_one()
-    year = (data["reported_at"] or utcnow()).year
+    year = to_local(data["reported_at"] or utcnow()).year  # the register's year in Bishkek
     case = Case(
         organisation=organisation,
         year=year,
@@ -124,6 +124,9 @@ def report(actor: User, data: dict, victim: dict) -> Case:
         **data,
     )
     case.victims_all.append(Victim(**victim))
+    # what the victims already show counts from the start (no "escalation" at the report)
+    if routing.RANK[routing.derived_category(case)] > routing.RANK[case.category]:
+        case.category = routing.derived_category(case)
     db.session.add(case)
     db.session.flush()
     _reroute(case, actor)  # the notices due from the report, each with its document

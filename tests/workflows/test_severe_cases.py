@@ -193,3 +193,10 @@ def test_inspector_sees_serious_cases_in_the_region_only(app, world, db, client_
     listing = inspector.get("/").text
     assert "Объект-Бета" in listing
     assert "Объект-Альфа" not in listing and "Объект-Гамма" not in listing
+
+
+def test_a_fatal_report_starts_fatal_without_an_escalation(app, world, db):
+    case = factories.make_case(world, victim=factories.victim_data(medical_severity="fatal"))
+    assert case.category.value == "fatal" and case.escalated_at is None
+    assert not any(t.trigger == "escalate" for t in case.transitions)
+    assert "prosecutor" in _addressees(case)
