@@ -3,6 +3,9 @@
 from .case import (
     Case,
     CaseNotice,
+    CaseParticipant,
+    Invitation,
+    Signature,
     CaseTransition,
     Cause,
     CommissionMember,
@@ -34,6 +37,9 @@ from .enums import (
 from .org import ApiToken, Organisation, User
 
 __all__ = [
+    "CaseParticipant",
+    "Invitation",
+    "Signature",
     "CaseNotice",
     "NoticeMethod",
     "ParallelTrack",

@@ -115,6 +115,7 @@ class DocumentKind(StrEnum):
     investigation_act = "investigation_act"
     insurer_notice = "insurer_notice"
     closure_summary = "closure_summary"
+    dissent = "dissent"
 
 
 def db_enum(cls, length: int = 24):
