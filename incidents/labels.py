@@ -122,6 +122,7 @@ DOCUMENT_LABELS = {
     "investigation_act": _l("Act of investigation (severe, fatal, group)"),
     "insurer_notice": _l("Notice to the insurer"),
     "closure_summary": _l("Closure summary and register entry"),
+    "dissent": _l("Dissenting opinion"),
 }
 
 
