@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from incidents.auth import hash_password
 from incidents.extensions import db
 from incidents.models import CommissionRole, Organisation, OrgKind, Outcome, Role, User
-from incidents.models.timeutil import LOCAL_TZ
+from incidents.models.timeutil import LOCAL_TZ, utcnow
 from incidents.services import cases
 
 PASSWORD = "correct horse battery"
@@ -255,4 +255,20 @@ def advance_to(case, w, status: str):
         actor = w.head if trigger == "approve_act" else w.specialist
         cases.advance(case, actor, trigger)
     assert case.status.value == status
+    return case
+
+
+def on_the_clock(world, hours_ago: float, **kw):
+    """A case whose investigation started `hours_ago` (reported two hours before that, so
+    not on the late-reported track), with every notice sent in time: only the investigation
+    clock runs (light: 3 days, severe: 15 days)."""
+    case = make_case(
+        world,
+        occurred_at=ago(hours_ago + 3),
+        reported_at=ago(hours_ago + 2),
+        **kw,
+    )
+    case.investigation_started_at = utcnow() - timedelta(hours=hours_ago)
+    for notice in case.notices:
+        notice.sent_at = case.reported_at
     return case

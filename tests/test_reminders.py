@@ -23,22 +23,6 @@ TITLE = {"ky": "Териштирүү", "ru": "Расследование"}  # th
 KEY = "investigation"
 
 
-def on_the_clock(world, hours_ago: float, **kw):
-    """A case whose investigation started `hours_ago` (reported two hours before that, so
-    not on the late-reported track), with every notice sent in time: only the investigation
-    clock can remind."""
-    case = factories.make_case(
-        world,
-        occurred_at=factories.ago(hours_ago + 3),
-        reported_at=factories.ago(hours_ago + 2),
-        **kw,
-    )
-    case.investigation_started_at = utcnow() - timedelta(hours=hours_ago)
-    for notice in case.notices:
-        notice.sent_at = case.reported_at
-    return case
-
-
 class Capture:
     def __init__(self):
         self.messages = []
@@ -75,8 +59,8 @@ def scene(db, world):
         Role.specialist, world.employer, "retired@example.kg", active=False
     )
     world.specialist.language = "ky"
-    overdue = on_the_clock(world, 16 * 24, category="severe")
-    soon = on_the_clock(world, 60)
+    overdue = factories.on_the_clock(world, 16 * 24, category="severe")
+    soon = factories.on_the_clock(world, 60)
     db.session.add(
         CommissionMember(
             case_id=overdue.id,
@@ -179,7 +163,7 @@ def test_without_a_mail_server_the_mails_are_written_as_eml_files(app, db, world
     app.instance_path = str(tmp_path)
     app.config["MAIL_SERVER"] = None
     world.specialist.language = "ky"
-    case = on_the_clock(world, 60)
+    case = factories.on_the_clock(world, 60)
     db.session.commit()
 
     assert _run(app) == 2  # the specialist and the head, about the investigation deadline

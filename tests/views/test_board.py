@@ -3,42 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from incidents.models import CaseStatus
-from incidents.models.timeutil import utcnow
 from tests import factories
-
-
-def on_the_clock(world, hours_ago: float, **kw):
-    """A case whose investigation started `hours_ago` (reported two hours before that, so
-    not on the late-reported track), with every notice sent in time: only the investigation
-    clock runs (light: 3 days, severe: 15 days)."""
-    case = factories.make_case(
-        world,
-        occurred_at=factories.ago(hours_ago + 3),
-        reported_at=factories.ago(hours_ago + 2),
-        **kw,
-    )
-    case.investigation_started_at = utcnow() - timedelta(hours=hours_ago)
-    for notice in case.notices:
-        notice.sent_at = case.reported_at
-    return case
 
 
 @pytest.fixture
 def cases(db, world):
     """Two overdue light cases and a severe case still in time at the employer, a closed
     overdue case, and an overdue case at another employer."""
-    late = on_the_clock(world, 84)  # 12 hours overdue
-    later = on_the_clock(world, 108)  # 36 hours overdue: the most urgent
-    running = on_the_clock(world, 24, category="severe")
-    closed = on_the_clock(world, 200)
+    late = factories.on_the_clock(world, 84)  # 12 hours overdue
+    later = factories.on_the_clock(world, 108)  # 36 hours overdue: the most urgent
+    running = factories.on_the_clock(world, 24, category="severe")
+    closed = factories.on_the_clock(world, 200)
     closed.status = CaseStatus.closed
-    elsewhere = on_the_clock(world, 84, actor=world.stranger)
+    elsewhere = factories.on_the_clock(world, 84, actor=world.stranger)
     db.session.commit()
     return SimpleNamespace(
         late=late, later=later, running=running, closed=closed, elsewhere=elsewhere
