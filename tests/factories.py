@@ -269,6 +269,7 @@ def on_the_clock(world, hours_ago: float, **kw):
         **kw,
     )
     case.investigation_started_at = utcnow() - timedelta(hours=hours_ago)
+    case.commission_formed_at = case.investigation_started_at
     for notice in case.notices:
         notice.sent_at = case.reported_at
     return case

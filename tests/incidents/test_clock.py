@@ -201,6 +201,7 @@ def _notice(case, addressee, **kw):
 def test_notice_deadlines(app, world, sent_after_h, now_after_h, state, overdue):
     case = factories.make_case(world)
     base = case.reported_at
+    case.commission_formed_at = base + timedelta(hours=1)  # only the notice's clock runs
     sent = base + timedelta(hours=sent_after_h) if sent_after_h is not None else None
     _notice(case, "insurer", created_at=base, due_at=base + timedelta(hours=24), sent_at=sent)
     d = _by_key(case, base + timedelta(hours=now_after_h))["notice:insurer"]

@@ -43,7 +43,7 @@ def test_the_packs_have_the_same_sections():
         keys["kr"]
         == keys["rf"]
         == keys["kz"]
-        == ["investigation", "act_to_victim", "insurer_notice", "consequences_report"]
+        == ["commission", "investigation", "act_to_victim", "insurer_notice", "consequences_report"]
     )
     for name in PACKS:
         pack = load(name)
