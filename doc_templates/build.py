@@ -21,6 +21,7 @@ from .authoring.act_n1 import build_act_n1
 from .authoring.closure_summary import build_closure_summary
 from .authoring.commission_order import build_commission_order
 from .authoring.common import footer_text
+from .authoring.dissent import build_dissent
 from .authoring.insurer_notice import build_insurer_notice
 from .authoring.investigation_act import build_investigation_act
 from .authoring.notice import build_notice
@@ -33,6 +34,7 @@ BUILDERS = {
     "investigation_act": build_investigation_act,
     "insurer_notice": build_insurer_notice,
     "closure_summary": build_closure_summary,
+    "dissent": build_dissent,
 }
 assert tuple(BUILDERS) == KINDS
 

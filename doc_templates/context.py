@@ -195,6 +195,21 @@ def _closure_summary(case, language, rules, now) -> dict:
     }
 
 
+def _dissent(case, language, rules, now, member, dissent) -> dict:
+    """A member's dissenting opinion on the drafted act: who, on which act, the points of
+    disagreement with their reasoning (one paragraph per paragraph of the text), the date."""
+    victims = [_victim(case, v, language, rules) for v in case.victims]
+    numbers = [v["act_number"] for v in victims] or [case.number]
+    points = [line.strip() for line in str(dissent or "").splitlines() if line.strip()]
+    return {
+        "member": _member(member, language),
+        "victims": victims,
+        "act_number": ", ".join(numbers),
+        "act_date": fmt_date(case.investigation_ended_at or now, language),
+        "points": points or [DASH],
+    }
+
+
 _BUILDERS = {
     "commission_order": _commission_order,
     "investigation_act": _investigation_act,
@@ -208,7 +223,17 @@ _STATED_DEADLINE = {"commission_order": "investigation", "insurer_notice": "insu
 
 
 def build_context(
-    case, kind, language: str, *, rules, victim=None, addressee=None, now=None, clock=None
+    case,
+    kind,
+    language: str,
+    *,
+    rules,
+    victim=None,
+    addressee=None,
+    now=None,
+    clock=None,
+    member=None,
+    dissent=None,
 ) -> dict:
     """The context of document `kind` in `language` ("ru" or "ky").
 
@@ -219,7 +244,8 @@ def build_context(
     addressee line. `now` (naive UTC or aware) stands for the dates not yet stamped on the case,
     e.g. the date of a document being issued. `clock` maps deadline keys to the due moments
     the service computed (late-reported track, pauses, holidays); a document states those
-    rather than the plain rule arithmetic."""
+    rather than the plain rule arithmetic. A dissenting opinion is a commission member's:
+    pass `member` (a commission member row; required) and `dissent`, its text."""
     kind = str(getattr(kind, "value", kind))
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
@@ -235,6 +261,10 @@ def build_context(
         context.update(_act_n1(case, language, rules, now, victim))
     elif kind == "notice":
         context.update(_notice(case, language, rules, now, addressee))
+    elif kind == "dissent":
+        if member is None:
+            raise ValueError("a dissenting opinion needs the commission member")
+        context.update(_dissent(case, language, rules, now, member, dissent))
     else:
         context.update(_BUILDERS[kind](case, language, rules, now))
     key = _STATED_DEADLINE.get(kind)

@@ -26,6 +26,7 @@ KINDS = (
     "investigation_act",
     "insurer_notice",
     "closure_summary",
+    "dissent",
 )
 SHORT_CIRCUMSTANCES = 200
 

@@ -23,6 +23,12 @@ VICTIM_NAME = "Асанов Бакыт Төлөгөнович"
 SECOND_VICTIM_NAME = "Исаева Нургүл Бакытовна"
 # The addressee of the sample notice: the only one a light case has in the KR pack.
 NOTICE_ADDRESSEE = "insurer"
+# The sample dissenting opinion: two paragraphs, with characters that must survive the XML.
+DISSENT_TEXT = (
+    "Не согласен с п. 9: главной причиной считаю неисправность бадьи & отсутствие <сигнальщика>.\n"
+    "\n"
+    "Обоснование: акт осмотра крана от 03.03.2025 фиксирует износ замка бадьи."
+)
 # Naive UTC, as stored: 04:10 UTC is 10:10 in Bishkek (UTC+6).
 OCCURRED_AT = datetime(2025, 3, 4, 4, 10)
 NOW = datetime(2025, 3, 12, 9, 0)
@@ -365,7 +371,7 @@ def sample_group_case() -> SimpleNamespace:
 def sample_context(kind: str, language: str, *, rules=None, addressee=None) -> dict:
     """The context of `kind` in `language` for the sample case (Act N-1: its only victim; the
     notice: to `addressee`, by default NOTICE_ADDRESSEE; the investigation act: the group
-    case)."""
+    case; the dissenting opinion: the third member's, DISSENT_TEXT)."""
     case = sample_group_case() if kind == "investigation_act" else sample_case()
     return build_context(
         case,
@@ -375,4 +381,6 @@ def sample_context(kind: str, language: str, *, rules=None, addressee=None) -> d
         victim=case.victims[0],
         addressee=(addressee or NOTICE_ADDRESSEE) if kind == "notice" else None,
         now=NOW,
+        member=case.commission[-1] if kind == "dissent" else None,
+        dissent=DISSENT_TEXT if kind == "dissent" else None,
     )

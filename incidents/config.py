@@ -36,6 +36,7 @@ class Config:
     MAIL_FROM = "incidents@localhost"
     REMINDER_BEFORE_HOURS = 24
     BASE_URL = "http://127.0.0.1:5000"  # links in mails (reminders run without a request)
+    INVITATION_DAYS = 7  # how long an invitation link works
 
 
 class TestingConfig(Config):

@@ -113,6 +113,9 @@ TRIGGER_LABELS = {
     "reopen": _l("Reopen"),
     "cancel": _l("Cancel the case"),
     "escalate": _l("Category raised"),  # not a trigger: the log of an escalation
+    # not triggers: the log of the signing of the drafted act
+    "sign": _l("Sign"),
+    "signatures_voided": _l("Signatures voided: the act changed"),
 }
 
 DOCUMENT_LABELS = {

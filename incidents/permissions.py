@@ -6,8 +6,10 @@ from sqlalchemy import and_, exists, false, or_
 
 from workflows import accident
 
+from .extensions import db
 from .models import (
     Case,
+    CaseParticipant,
     CaseStatus,
     Category,
     CommissionMember,
@@ -19,6 +21,9 @@ from .models import (
 
 EMPLOYER_STAFF = {Role.specialist, Role.head, Role.member}
 EDITORS = {Role.specialist, Role.head}
+# the roles a person may be invited to one case in; all but the victim may sit on the commission
+INVITABLE_ROLES = (Role.member, Role.inspector, Role.union_inspector, Role.victim)
+_COMMISSION_ROLES = {Role.member, Role.inspector, Role.union_inspector}
 _SENT_TO_INSURER = (CaseStatus.insurer_notified, CaseStatus.closed)
 
 
@@ -26,9 +31,39 @@ def _on_commission(user: User, case: Case) -> bool:
     return any(m.user_id == user.id for m in case.commission)
 
 
+def _participations(user: User, case: Case) -> list[CaseParticipant]:
+    """The user's active (not revoked) grants of this case by invitation."""
+    if user.id is None or case.id is None:
+        return []
+    return list(
+        db.session.execute(
+            db.select(CaseParticipant).where(
+                CaseParticipant.case_id == case.id,
+                CaseParticipant.user_id == user.id,
+                CaseParticipant.revoked_at.is_(None),
+            )
+        ).scalars()
+    )
+
+
+def _participates_clause(user: User):
+    return exists().where(
+        and_(
+            CaseParticipant.case_id == Case.id,
+            CaseParticipant.user_id == user.id,
+            CaseParticipant.revoked_at.is_(None),
+        )
+    )
+
+
 def can_view_case(user: User, case: Case) -> bool:
     if not user.is_authenticated:
         return False
+    return _views_by_role(user, case) or bool(_participations(user, case))
+
+
+def _views_by_role(user: User, case: Case) -> bool:
+    """Access from who the user is (not from an invitation)."""
     if user.role in EMPLOYER_STAFF and user.organisation_id == case.organisation_id:
         return True
     if user.role == Role.insurer:
@@ -61,6 +96,10 @@ def visible_cases(user: User):
     """The same rule as can_view_case, as a WHERE clause for lists."""
     if not user.is_authenticated:
         return false()
+    return or_(_visible_by_role(user), _participates_clause(user))
+
+
+def _visible_by_role(user: User):
     on_commission = exists().where(
         and_(
             CommissionMember.case_id == Case.id,
@@ -68,7 +107,7 @@ def visible_cases(user: User):
             CommissionMember.removed_at.is_(None),
         )
     )
-    if user.role in EMPLOYER_STAFF:
+    if user.role in EMPLOYER_STAFF and user.organisation_id is not None:
         return or_(Case.organisation_id == user.organisation_id, on_commission)
     if user.role == Role.insurer:
         insured = exists().where(
@@ -98,9 +137,26 @@ def can_edit_case(user: User, case: Case) -> bool:
         return True
     if _inspects(user, case):
         return True
-    return user.role in {Role.inspector, Role.union_inspector, Role.member} and _on_commission(
-        user, case
+    if user.role in _COMMISSION_ROLES and _on_commission(user, case):
+        return True
+    # invited onto the commission: a member, inspector or union inspector linked to a seat;
+    # a victim (or trusted person) only views
+    seats = {m.id for m in case.commission if m.user_id == user.id}
+    return any(
+        p.role in _COMMISSION_ROLES and p.commission_member_id in seats
+        for p in _participations(user, case)
     )
+
+
+def can_invite(user: User, case: Case) -> bool:
+    """Invite people to the case and revoke them: the employer's specialist or head, or the
+    user who sits in the commission's chair."""
+    if not user.is_authenticated:
+        return False
+    if user.role in EDITORS and user.organisation_id == case.organisation_id:
+        return True
+    chair = case.chair
+    return chair is not None and chair.user_id is not None and chair.user_id == user.id
 
 
 def can_edit_organisation(user: User, organisation) -> bool:
@@ -110,7 +166,10 @@ def can_edit_organisation(user: User, organisation) -> bool:
 
 
 def can_fire(user: User, case: Case, trigger: str) -> bool:
-    return can_view_case(user, case) and accident.may_fire(user.role, trigger)
+    if not (can_view_case(user, case) and accident.may_fire(user.role, trigger)):
+        return False
+    # a person who has the case only by invitation acts only where they may edit it
+    return _views_by_role(user, case) or can_edit_case(user, case)
 
 
 def can_download(user: User, document: GeneratedDocument) -> bool:

@@ -21,7 +21,7 @@ from incidents.models import (
 )
 from incidents.models.timeutil import utcnow
 from incidents.rules import for_case
-from incidents.services import routing
+from incidents.services import routing, signing
 
 from .guards import Guard
 
@@ -111,6 +111,20 @@ OUTCOME_KNOWN = Guard(
     _l("Record every victim's outcome before closing the case."),
 )
 
+
+def _all_signed(case) -> bool:
+    """Every live commission member who has an account (user_id set) has a non-void signature
+    in the current signing round. Members without an account sign the printed act on paper (it
+    has their signature rows), so they do not block the approval."""
+    return signing.all_signed(case)
+
+
+ALL_SIGNED = Guard(
+    "all_signed",
+    _all_signed,
+    _l("Every commission member with an account must sign this version of the act first."),
+)
+
 _OPEN = [S.reported, S.notified, S.commission_formed, S.investigating, S.suspended, S.act_drafted]
 
 TRANSITIONS = [
@@ -163,7 +177,12 @@ TRANSITIONS = [
             HAS_MEASURES,
         ],
     },
-    {"trigger": "approve_act", "source": S.act_drafted, "dest": S.act_approved},
+    {
+        "trigger": "approve_act",
+        "source": S.act_drafted,
+        "dest": S.act_approved,
+        "conditions": [ALL_SIGNED],
+    },
     {
         "trigger": "notify_insurer",
         "source": S.act_approved,

@@ -27,7 +27,7 @@ from ..models import (
 from ..models.timeutil import local_to_utc, to_local, utcnow
 from ..permissions import can_edit_case, can_fire
 from ..rules import for_case
-from . import documents, routing
+from . import documents, routing, signing
 from .errors import Blocked, Conflict, Forbidden, Invalid, WrongState
 
 CHILDREN = {
@@ -94,6 +94,7 @@ def _after_change(case: Case, actor: User) -> None:
     if case.status == S.act_drafted:
         for kind in accident.documents_for("draft_act", case):
             documents.issue(case, kind, actor)
+        signing.open_round(case, actor)  # a new version to sign: earlier signatures are void
 
 
 def next_seq(organisation: Organisation, year: int) -> int:
@@ -274,6 +275,8 @@ def advance(
             documents.supersede(case, kind)
     for kind in accident.documents_for(trigger, case):
         documents.issue(case, kind, actor)
+    if trigger == "draft_act":
+        signing.open_round(case, actor)  # this version of the acts is the one to sign
     if trigger == "approve_act":
         # the version issued on approval carries the approval date and is never regenerated
         for kind in accident.ACTS:

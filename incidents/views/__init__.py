@@ -15,8 +15,10 @@ def register_views(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .board import bp as board_bp
     from .cases import bp as cases_bp
+    from .invitations import bp as invitations_bp
     from .org import bp as org_bp
     from .records import bp as records_bp
+    from .signing import bp as signing_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
@@ -24,6 +26,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(org_bp)
     app.register_blueprint(records_bp)
+    app.register_blueprint(signing_bp)
+    app.register_blueprint(invitations_bp)
 
     @app.template_filter("local")
     def _local(dt, fmt="dd.MM.yyyy HH:mm"):
