@@ -325,7 +325,8 @@ def load_demo(password: str | None = None):
     c4 = _report(spec, 2, "Строительный объект «Школа», с. Кой-Таш", _victim("Руслан Абдиев"))
     _send_notices(c4, spec, 1)
     _fire(c4, spec, "notify", hours_after_report=1)
-    _commission(c4, spec)
+    # the trade-union inspector signs from their own login before the head can approve
+    _commission(c4, spec, users={"Жылдыз Мамытова": users["union"]})
     _fire(c4, spec, "form_commission", "start_investigation", hours_after_report=3)
     _findings(c4, spec)
     _fire(c4, spec, "draft_act", hours_after_report=40)
