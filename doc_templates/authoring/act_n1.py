@@ -17,6 +17,7 @@ from .common import (
     employer_fields,
     investigators_signatures,
     measures_table,
+    place_fields,
     responsible_table,
     witnesses_table,
     work_related_fields,
@@ -158,23 +159,7 @@ def build_act_n1(doc, t):
             "7. Кырсык болгон жердин (объектинин) кыскача мүнөздөмөсү",
         ),
     )
-    field(doc, t("Место", "Окуя болгон жер"), "{{ accident.place }}")
-    field(
-        doc,
-        t(
-            "Оборудование, использование которого привело к несчастному случаю",
-            "Кырсыкка алып келген жабдуу",
-        ),
-        "{{ equipment }}",
-    )
-    field(
-        doc,
-        t(
-            "Результаты оценки условий труда (аттестации рабочего места)",
-            "Эмгек шарттарына баа берүүнүн (жумуш орунун аттестациялоонун) жыйынтыгы",
-        ),
-        "{{ workplace_assessment }}",
-    )
+    place_fields(doc, t)
     para(
         doc,
         t(

@@ -172,3 +172,25 @@ def investigators_signatures(doc, t):
     )
     signature_table(doc, t)
     field(doc, t("Дата составления акта", "Акт түзүлгөн күн"), "{{ act_date }}")
+
+
+def place_fields(doc, t):
+    """The place, the equipment and the workplace assessment (act N-1 §7, the investigation
+    act §3)."""
+    field(doc, t("Место", "Окуя болгон жер"), "{{ accident.place }}")
+    field(
+        doc,
+        t(
+            "Оборудование, использование которого привело к несчастному случаю",
+            "Кырсыкка алып келген жабдуу",
+        ),
+        "{{ equipment }}",
+    )
+    field(
+        doc,
+        t(
+            "Результаты оценки условий труда (аттестации рабочего места)",
+            "Эмгек шарттарына баа берүүнүн (жумуш орунун аттестациялоонун) жыйынтыгы",
+        ),
+        "{{ workplace_assessment }}",
+    )

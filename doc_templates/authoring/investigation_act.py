@@ -19,6 +19,7 @@ from .common import (
     employer_fields,
     investigators_signatures,
     measures_table,
+    place_fields,
     responsible_table,
     witnesses_table,
     work_related_fields,
@@ -165,23 +166,7 @@ def build_investigation_act(doc, t):
             "кыскача мүнөздөмөсү",
         ),
     )
-    field(doc, t("Место", "Окуя болгон жер"), "{{ accident.place }}")
-    field(
-        doc,
-        t(
-            "Оборудование, использование которого привело к несчастному случаю",
-            "Кырсыкка алып келген жабдуу",
-        ),
-        "{{ equipment }}",
-    )
-    field(
-        doc,
-        t(
-            "Результаты оценки условий труда (аттестации рабочего места)",
-            "Эмгек шарттарына баа берүүнүн (жумуш орунун аттестациялоонун) жыйынтыгы",
-        ),
-        "{{ workplace_assessment }}",
-    )
+    place_fields(doc, t)
     para(
         doc,
         t(

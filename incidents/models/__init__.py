@@ -3,17 +3,14 @@
 from .case import (
     Case,
     CaseNotice,
-    CaseParticipant,
     CaseTransition,
     Cause,
     CommissionMember,
     GeneratedDocument,
-    Invitation,
     Measure,
     ParallelTrack,
     ReminderSent,
     ResponsiblePerson,
-    Signature,
     Victim,
     Witness,
 )
@@ -35,6 +32,7 @@ from .enums import (
     TrackKind,
 )
 from .org import ApiToken, Organisation, User
+from .room import CaseParticipant, Invitation, Signature
 
 __all__ = [
     "CaseParticipant",
