@@ -126,6 +126,8 @@ DOCUMENT_LABELS = {
     "insurer_notice": _l("Notice to the insurer"),
     "closure_summary": _l("Closure summary and register entry"),
     "dissent": _l("Dissenting opinion"),
+    "scene_protocol": _l("Scene inspection protocol"),
+    "interview_protocol": _l("Interview protocol"),
 }
 
 

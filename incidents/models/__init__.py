@@ -32,9 +32,21 @@ from .enums import (
     TrackKind,
 )
 from .org import ApiToken, Organisation, User
-from .room import CaseParticipant, Invitation, Signature
+from .room import (
+    CaseParticipant,
+    Comment,
+    Evidence,
+    InterviewProtocol,
+    Invitation,
+    SceneProtocol,
+    Signature,
+)
 
 __all__ = [
+    "Comment",
+    "Evidence",
+    "InterviewProtocol",
+    "SceneProtocol",
     "CaseParticipant",
     "Invitation",
     "Signature",

@@ -116,6 +116,8 @@ class DocumentKind(StrEnum):
     insurer_notice = "insurer_notice"
     closure_summary = "closure_summary"
     dissent = "dissent"
+    scene_protocol = "scene_protocol"
+    interview_protocol = "interview_protocol"
 
 
 def db_enum(cls, length: int = 24):
