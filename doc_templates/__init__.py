@@ -10,8 +10,9 @@ from io import BytesIO
 from pathlib import Path
 
 from docx import Document
+from docx.shared import Mm
 from docx.table import Table
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined
 
 from .context import KINDS
@@ -45,10 +46,20 @@ def _env() -> Environment:
     return Environment(undefined=StrictUndefined, autoescape=True)
 
 
-def render(kind: str, language: str, context: dict) -> bytes:
+def render(kind: str, language: str, context: dict, images: dict | None = None) -> bytes:
     """Render a template to .docx bytes. A new DocxTemplate per call: a shared one is not
-    thread-safe (TOOLING.md §2)."""
+    thread-safe (TOOLING.md §2).
+
+    `images` maps a context key to a list of ``(image bytes, width in mm)``; each list becomes
+    that key's list of docxtpl InlineImage objects (they need the template object, so they can
+    only be made here). The context passed in is not modified."""
     tpl = DocxTemplate(template_path(kind, language))
+    if images:
+        context = dict(context)
+        for key, pictures in images.items():
+            context[key] = [
+                InlineImage(tpl, BytesIO(data), width=Mm(width_mm)) for data, width_mm in pictures
+            ]
     tpl.render(context, jinja_env=_env(), autoescape=True)
     out = BytesIO()
     tpl.save(out)

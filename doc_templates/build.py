@@ -23,8 +23,10 @@ from .authoring.commission_order import build_commission_order
 from .authoring.common import footer_text
 from .authoring.dissent import build_dissent
 from .authoring.insurer_notice import build_insurer_notice
+from .authoring.interview_protocol import build_interview_protocol
 from .authoring.investigation_act import build_investigation_act
 from .authoring.notice import build_notice
+from .authoring.scene_protocol import build_scene_protocol
 from .layout import new_document
 
 BUILDERS = {
@@ -35,6 +37,8 @@ BUILDERS = {
     "insurer_notice": build_insurer_notice,
     "closure_summary": build_closure_summary,
     "dissent": build_dissent,
+    "scene_protocol": build_scene_protocol,
+    "interview_protocol": build_interview_protocol,
 }
 assert tuple(BUILDERS) == KINDS
 

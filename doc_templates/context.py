@@ -210,6 +210,87 @@ def _dissent(case, language, rules, now, member, dissent) -> dict:
     }
 
 
+# -- protocols (PROCEDURE.md §5) -----------------------------------------------------------
+
+INTERVIEWEE = {
+    "ru": {
+        "victim": "пострадавший",
+        "witness": "свидетель (очевидец)",
+        "official": "должностное лицо",
+    },
+    "ky": {"victim": "жабыркаган", "witness": "күбө", "official": "кызмат адамы"},
+}
+YES_NO = {"ru": ("да", "нет"), "ky": ("ооба", "жок")}
+CONFIRMED = {"ru": "подтверждено {}", "ky": "ырасталды {}"}
+
+
+def _paragraphs(value) -> list[str]:
+    """Free text as one item per non-empty paragraph; ["—"] when empty."""
+    lines = [line.strip() for line in str(value or "").splitlines() if line.strip()]
+    return lines or [DASH]
+
+
+def _scene_protocol(case, language, rules, now, protocol, photos) -> dict:
+    """The scene inspection protocol. `photos` are the evidence rows chosen as attachments, in
+    order; the images themselves are added by `render(..., images={"photo_images": …})`."""
+    p = protocol
+    return {
+        "victims": [_victim(case, v, language, rules) for v in case.victims],
+        "scene": {
+            "date": fmt_date(p.inspected_on, language),
+            "start": fmt_time(p.inspected_on, language),
+            "end": fmt_time(p.ended_at, language),
+            "place": _text(p.place),
+            "inspected_by": _text(p.inspected_by),
+            "present": _text(p.present, language),
+            "conditions": _text(p.conditions, language),
+            "workplace": _text(p.workplace, language),
+            "harmful_object": _text(p.harmful_object, language),
+            "guards": _text(p.guards, language),
+            "ppe": _text(p.ppe, language),
+            "environment": _text(p.environment, language),
+            "remarks": _text(p.remarks, language),
+        },
+        "photos": [
+            {"number": str(i), "caption": _text(getattr(e, "description", None) or e.filename)}
+            for i, e in enumerate(photos or [], start=1)
+        ],
+        "photo_images": [],
+    }
+
+
+def _interview_protocol(case, language, rules, now, protocol) -> dict:
+    """The protocol of an interview of the victim, a witness or an official."""
+    p = protocol
+    yes, no = YES_NO[language]
+    confirmed = getattr(p, "confirmed_at", None)
+    return {
+        "victims": [_victim(case, v, language, rules) for v in case.victims],
+        "interview": {
+            "kind": INTERVIEWEE[language].get(p.interviewee_kind, _text(p.interviewee_kind)),
+            "place": _text(p.place),
+            "date": fmt_date(p.started_at, language),
+            "start": fmt_time(p.started_at, language),
+            "end": fmt_time(p.ended_at, language),
+            "interviewer": _text(p.interviewer),
+            "full_name": _text(p.full_name),
+            "birth_date": fmt_date(p.birth_date, language, missing=NOT_GIVEN[language]),
+            "birth_place": _text(p.birth_place, language),
+            "address": _text(p.address, language),
+            "citizenship": _text(p.citizenship, language),
+            "occupation": _text(p.occupation, language),
+            "service": _text(p.service, language),
+            "others_present": _text(p.others_present, language),
+            "rights_explained": yes if p.rights_explained else no,
+            "statement": _paragraphs(p.statement),
+            "questions_answers": _paragraphs(p.questions_answers),
+            "confirmed": CONFIRMED[language].format(fmt_datetime(confirmed, language))
+            if confirmed
+            else SIGN_LINE,
+        },
+    }
+
+
 _BUILDERS = {
     "commission_order": _commission_order,
     "investigation_act": _investigation_act,
@@ -234,6 +315,8 @@ def build_context(
     clock=None,
     member=None,
     dissent=None,
+    protocol=None,
+    photos=None,
 ) -> dict:
     """The context of document `kind` in `language` ("ru" or "ky").
 
@@ -245,7 +328,9 @@ def build_context(
     e.g. the date of a document being issued. `clock` maps deadline keys to the due moments
     the service computed (late-reported track, pauses, holidays); a document states those
     rather than the plain rule arithmetic. A dissenting opinion is a commission member's:
-    pass `member` (a commission member row; required) and `dissent`, its text."""
+    pass `member` (a commission member row; required) and `dissent`, its text. A protocol
+    (`scene_protocol`, `interview_protocol`) is of one `protocol` row (required); a scene
+    protocol also takes `photos`, the evidence rows attached to it."""
     kind = str(getattr(kind, "value", kind))
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
@@ -265,6 +350,13 @@ def build_context(
         if member is None:
             raise ValueError("a dissenting opinion needs the commission member")
         context.update(_dissent(case, language, rules, now, member, dissent))
+    elif kind in ("scene_protocol", "interview_protocol"):
+        if protocol is None:
+            raise ValueError("a protocol document needs the protocol")
+        if kind == "scene_protocol":
+            context.update(_scene_protocol(case, language, rules, now, protocol, photos))
+        else:
+            context.update(_interview_protocol(case, language, rules, now, protocol))
     else:
         context.update(_BUILDERS[kind](case, language, rules, now))
     key = _STATED_DEADLINE.get(kind)

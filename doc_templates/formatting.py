@@ -27,6 +27,8 @@ KINDS = (
     "insurer_notice",
     "closure_summary",
     "dissent",
+    "scene_protocol",
+    "interview_protocol",
 )
 SHORT_CIRCUMSTANCES = 200
 

@@ -29,6 +29,14 @@ DISSENT_TEXT = (
     "\n"
     "Обоснование: акт осмотра крана от 03.03.2025 фиксирует износ замка бадьи."
 )
+# The sample interview's statement: two paragraphs, with characters that must survive the XML.
+INTERVIEW_STATEMENT = (
+    "Я работал на третьем этаже, подавал бетон & принимал бадью <без сигнальщика>.\n"
+    "\n"
+    "Бадья раскрылась, и бетон упал на меня."
+)
+SCENE_CONDITIONS = "Опалубка третьего этажа, бадья опущена на перекрытие, бетон рассыпан."
+
 # Naive UTC, as stored: 04:10 UTC is 10:10 in Bishkek (UTC+6).
 OCCURRED_AT = datetime(2025, 3, 4, 4, 10)
 NOW = datetime(2025, 3, 12, 9, 0)
@@ -368,10 +376,55 @@ def sample_group_case() -> SimpleNamespace:
     return case
 
 
+def sample_scene_protocol() -> SimpleNamespace:
+    """An inspection of the sample scene, 12:00–13:30 in Bishkek on the day of the accident."""
+    return _row(
+        id=1,
+        inspected_on=datetime(2025, 3, 4, 6, 0),
+        ended_at=datetime(2025, 3, 4, 7, 30),
+        place="г. Бишкек, ул. Ахунбаева, 1, строящийся объект, 3-й этаж",
+        inspected_by="Жумабеков Нурлан Алмазович, главный инженер",
+        present="Токтогулов Эрлан Маратович",
+        conditions=SCENE_CONDITIONS,
+        workplace="Рабочее место бетонщика на перекрытии, кран КБ-403",
+        harmful_object="Бадья для бетона БН-1,0 с неисправным замком",
+        guards="Ограждение опасной зоны отсутствует",
+        ppe="Каска, перчатки",
+        environment="Открытый воздух, дневной свет, +4 °C",
+        remarks=None,
+        photo_ids=None,
+    )
+
+
+def sample_interview_protocol() -> SimpleNamespace:
+    """The victim's interview, 14:00–15:00 in Bishkek on the day after the accident."""
+    return _row(
+        id=1,
+        interviewee_kind="victim",
+        place="г. Бишкек, ул. Токтогула, 125, каб. 4",
+        started_at=datetime(2025, 3, 5, 8, 0),
+        ended_at=datetime(2025, 3, 5, 9, 0),
+        interviewer="Жумабеков Нурлан Алмазович, главный инженер",
+        full_name=VICTIM_NAME,
+        birth_date=date(1990, 6, 15),
+        birth_place="с. Кой-Таш, Аламединский район",
+        address="г. Бишкек, мкр. Джал, 12-34",
+        citizenship="Кыргызская Республика",
+        occupation="Бетонщик 4-го разряда",
+        service="7,5 лет",
+        others_present=None,
+        rights_explained=True,
+        statement=INTERVIEW_STATEMENT,
+        questions_answers="Вопрос: Был ли сигнальщик?\nОтвет: Нет.",
+        confirmed_at=None,
+    )
+
+
 def sample_context(kind: str, language: str, *, rules=None, addressee=None) -> dict:
     """The context of `kind` in `language` for the sample case (Act N-1: its only victim; the
     notice: to `addressee`, by default NOTICE_ADDRESSEE; the investigation act: the group
-    case; the dissenting opinion: the third member's, DISSENT_TEXT)."""
+    case; the dissenting opinion: the third member's, DISSENT_TEXT; the protocols:
+    `sample_scene_protocol()` without photos, `sample_interview_protocol()` of the victim)."""
     case = sample_group_case() if kind == "investigation_act" else sample_case()
     return build_context(
         case,
@@ -383,4 +436,9 @@ def sample_context(kind: str, language: str, *, rules=None, addressee=None) -> d
         now=NOW,
         member=case.commission[-1] if kind == "dissent" else None,
         dissent=DISSENT_TEXT if kind == "dissent" else None,
+        protocol=sample_scene_protocol()
+        if kind == "scene_protocol"
+        else sample_interview_protocol()
+        if kind == "interview_protocol"
+        else None,
     )

@@ -15,8 +15,11 @@ def register_views(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .board import bp as board_bp
     from .cases import bp as cases_bp
+    from .comments import bp as comments_bp
+    from .evidence import bp as evidence_bp
     from .invitations import bp as invitations_bp
     from .org import bp as org_bp
+    from .protocols import bp as protocols_bp
     from .records import bp as records_bp
     from .signing import bp as signing_bp
 
@@ -28,6 +31,9 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(records_bp)
     app.register_blueprint(signing_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(protocols_bp)
+    app.register_blueprint(evidence_bp)
+    app.register_blueprint(comments_bp)
 
     @app.template_filter("local")
     def _local(dt, fmt="dd.MM.yyyy HH:mm"):
