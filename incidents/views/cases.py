@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
 from io import BytesIO
 
 from flask import (
@@ -15,6 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -32,6 +35,7 @@ from workflows import accident
 
 from .. import permissions
 from ..extensions import db
+from ..labels import label
 from ..models import Case, CaseStatus, Category, GeneratedDocument
 from ..models.timeutil import to_local, utcnow
 from ..rules import for_case
@@ -165,8 +169,39 @@ def detail(case_id: int):
     )
 
 
-def _edit_page(case, form, save, template, title, **extra):
-    """Shared GET/POST handling of an editing form: validate, save, commit, or show errors."""
+def _shown(value) -> str:
+    """A stored or entered value as the conflict table shows it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd.MM.yyyy HH:mm", rebase=False)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, Enum):
+        return label(value)
+    return str(value)
+
+
+def _differences(form, saved) -> list[tuple[str, str, str]]:
+    """(field, saved now, your entry) for every field where the two differ."""
+    rows = []
+    for name in getattr(form, "FIELDS", ()):
+        now = getattr(saved, name, None)
+        if isinstance(now, datetime):
+            now = to_local(now).replace(tzinfo=None)
+        mine = form.to_dict().get(name)
+        if isinstance(now, Enum) and isinstance(mine, str) and mine in type(now).__members__:
+            mine = type(now)(mine)  # compare and show the entry as the stored kind
+        if _shown(now) != _shown(mine):
+            rows.append((str(form[name].label.text), _shown(now), _shown(mine)))
+    return rows
+
+
+def _edit_page(case, form, save, template, title, saved=None, **extra):
+    """Shared GET/POST handling of an editing form: validate, save, commit, or show errors.
+
+    On an edit conflict the form keeps what this person entered, and `saved` (the object the
+    form edits) supplies what the other person saved, so both versions are shown side by side."""
     if not permissions.can_edit_case(current_user, case):
         abort(403)
     round_before = case.signing_round
@@ -179,8 +214,15 @@ def _edit_page(case, form, save, template, title, **extra):
             db.session.rollback()
             flash(str(exc.message), "danger")
             form.version.data = case.version  # a deliberate second save overwrites
+            differences = _differences(form, saved) if saved is not None else []
             return render_template(
-                template, case=case, form=form, title=title, conflict=True, **extra
+                template,
+                case=case,
+                form=form,
+                title=title,
+                conflict=True,
+                differences=differences,
+                **extra,
             ), 409
         except DomainError as exc:
             db.session.rollback()
@@ -212,6 +254,7 @@ def edit(case_id: int):
         lambda f: case_service.update_case(case, current_user, f.to_dict(), f.opened_version()),
         "cases/form.html",
         _("The accident"),
+        saved=case,
     )
 
 
@@ -228,6 +271,7 @@ def findings(case_id: int):
         lambda f: case_service.update_findings(case, current_user, f.to_dict(), f.opened_version()),
         "cases/form.html",
         _("Findings of the commission"),
+        saved=case,
     )
 
 
@@ -266,6 +310,7 @@ def edit_child(case_id: int, part: str, child_id: int):
         ),
         "cases/form.html",
         _section_title(part),
+        saved=row,
     )
 
 
@@ -306,6 +351,7 @@ def outcome(case_id: int, victim_id: int):
         ),
         "cases/form.html",
         _("Outcome for %(name)s", name=victim.full_name),
+        saved=victim,
     )
 
 

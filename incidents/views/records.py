@@ -49,6 +49,7 @@ def delivery(case_id: int, notice_id: int):
         ),
         "cases/form.html",
         _("Notice to: %(addressee)s", addressee=notice_title(notice.addressee, case)),
+        saved=notice,
     )
 
 

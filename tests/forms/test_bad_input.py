@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from incidents.extensions import db as _db
@@ -136,11 +138,12 @@ def test_stale_form_is_a_conflict_that_keeps_the_entries(app, world, client_for)
     r = b.post(f"/cases/{case.id}/edit", data={**form, "place": "Вторая правка"})
     assert r.status_code == 409
     assert "Вторая правка" in r.text  # the second person's entries are still in the form
+    table = re.search(r'<table[^>]*id="conflict".*?</table>', r.text, re.S).group(0)
+    row = re.search(r"<tr><th>[^<]*</th><td>([^<]*)</td><td>([^<]*)</td></tr>", table)
+    assert row.groups() == ("Первая правка", "Вторая правка")  # both versions, side by side
     _db.session.expire_all()
     assert _db.session.get(Case, case.id).place == "Первая правка"
     # the form now carries the current version: saving again is a deliberate overwrite
-    import re
-
     version = re.search(r'name="version" type="hidden" value="(\d+)"', r.text).group(1)
     assert (
         b.post(
