@@ -120,6 +120,21 @@ def _findings(case, language, rules, now) -> dict:
     }
 
 
+def _attachments(materials, language: str) -> list[dict]:
+    """The case's materials as a numbered list: "<kind> — <description or name>, <date>".
+    `materials` are `(kind_code, text, datetime)` tuples in the order to print (the service
+    sorts them by time); kind codes are the `material` labels (photo, sketch, medical, other,
+    scene_protocol, interview_victim, interview_witness, interview_official)."""
+    return [
+        {
+            "no": str(i),
+            "title": f"{label('material', code, language)} — {_text(text)}, "
+            f"{fmt_date(when, language)}",
+        }
+        for i, (code, text, when) in enumerate(materials or [], start=1)
+    ]
+
+
 def _act_n1(case, language, rules, now, victim) -> dict:
     occurred, shift = case.occurred_at, case.shift_started_at
     hours = DASH
@@ -317,6 +332,7 @@ def build_context(
     dissent=None,
     protocol=None,
     photos=None,
+    materials=None,
 ) -> dict:
     """The context of document `kind` in `language` ("ru" or "ky").
 
@@ -359,6 +375,8 @@ def build_context(
             context.update(_interview_protocol(case, language, rules, now, protocol))
     else:
         context.update(_BUILDERS[kind](case, language, rules, now))
+    if kind in ("act_n1", "investigation_act"):
+        context["attachments"] = _attachments(materials, language)
     key = _STATED_DEADLINE.get(kind)
     if clock and key in clock and "deadline" in context:
         context["deadline"]["due"] = fmt_datetime(clock[key], language)

@@ -121,6 +121,29 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "post": "почта аркылуу",
         },
     },
+    # a material attached to the acts: an evidence file (Evidence.kind) or a protocol
+    "material": {
+        "ru": {
+            "photo": "Фотография",
+            "sketch": "Схема (эскиз)",
+            "medical": "Медицинское заключение",
+            "other": "Документ",
+            "scene_protocol": "Протокол осмотра места несчастного случая",
+            "interview_victim": "Протокол опроса пострадавшего",
+            "interview_witness": "Протокол опроса свидетеля (очевидца)",
+            "interview_official": "Протокол опроса должностного лица",
+        },
+        "ky": {
+            "photo": "Сүрөт",
+            "sketch": "Схема (эскиз)",
+            "medical": "Медициналык корутунду",
+            "other": "Документ",
+            "scene_protocol": "Кырсык болгон жерди кароонун протоколу",
+            "interview_victim": "Жабыркагандын сурамжылоосунун протоколу",
+            "interview_witness": "Күбөнүн сурамжылоосунун протоколу",
+            "interview_official": "Кызмат адамынын сурамжылоосунун протоколу",
+        },
+    },
     "done": {
         "ru": {"yes": "выполнено", "no": "не выполнено"},
         "ky": {"yes": "аткарылды", "no": "аткарылган жок"},

@@ -420,11 +420,26 @@ def sample_interview_protocol() -> SimpleNamespace:
     )
 
 
+SAMPLE_PHOTO_DESCRIPTION = "Бадья БН-1,0 с открытым замком, вид сверху"
+
+
+def sample_materials() -> list[tuple]:
+    """The sample case's materials as the service prepares them for the acts, in time order:
+    a photo of the scene, the scene inspection protocol, the victim's interview."""
+    scene, interview = sample_scene_protocol(), sample_interview_protocol()
+    return [
+        ("photo", SAMPLE_PHOTO_DESCRIPTION, datetime(2025, 3, 4, 5, 30)),
+        ("scene_protocol", scene.place, scene.inspected_on),
+        (f"interview_{interview.interviewee_kind}", interview.full_name, interview.started_at),
+    ]
+
+
 def sample_context(kind: str, language: str, *, rules=None, addressee=None) -> dict:
     """The context of `kind` in `language` for the sample case (Act N-1: its only victim; the
     notice: to `addressee`, by default NOTICE_ADDRESSEE; the investigation act: the group
     case; the dissenting opinion: the third member's, DISSENT_TEXT; the protocols:
-    `sample_scene_protocol()` without photos, `sample_interview_protocol()` of the victim)."""
+    `sample_scene_protocol()` without photos, `sample_interview_protocol()` of the victim; the
+    acts list `sample_materials()`)."""
     case = sample_group_case() if kind == "investigation_act" else sample_case()
     return build_context(
         case,
@@ -441,4 +456,5 @@ def sample_context(kind: str, language: str, *, rules=None, addressee=None) -> d
         else sample_interview_protocol()
         if kind == "interview_protocol"
         else None,
+        materials=sample_materials() if kind in ("act_n1", "investigation_act") else None,
     )

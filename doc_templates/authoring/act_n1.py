@@ -12,6 +12,7 @@ from ..layout import (
     title,
 )
 from .common import (
+    attachments_list,
     causes_table,
     commission_table,
     employer_fields,
@@ -235,4 +236,7 @@ def build_act_n1(doc, t):
         ),
     )
     measures_table(doc, t)
+
+    heading(doc, t("Прилагаемые материалы", "Тиркелген материалдар"))
+    attachments_list(doc, t)
     investigators_signatures(doc, t)

@@ -160,6 +160,16 @@ def measures_table(doc, t):
     )
 
 
+def attachments_list(doc, t):
+    """The case's materials, one numbered paragraph each; "нет" / "жок" when there are none."""
+    para(doc, "{%p for a in attachments %}")
+    para(doc, "{{ a.no }}. {{ a.title }}", after=2)
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p if not attachments %}")
+    para(doc, t("нет", "жок"), after=2)
+    para(doc, "{%p endif %}")
+
+
 def investigators_signatures(doc, t):
     """The commission's signature rows and the date the act was drawn up."""
     para(

@@ -14,6 +14,7 @@ from ..layout import (
     title,
 )
 from .common import (
+    attachments_list,
     causes_table,
     commission_table,
     employer_fields,
@@ -267,6 +268,7 @@ def build_investigation_act(doc, t):
         after=2,
         keep=True,
     )
+    attachments_list(doc, t)
     for _ in range(4):
         para(doc, FILL, after=2)
 

@@ -14,7 +14,15 @@ import doc_templates
 from doc_templates.context import build_context
 
 from ..extensions import db
-from ..models import Case, DocumentKind, GeneratedDocument, User
+from ..models import (
+    Case,
+    DocumentKind,
+    Evidence,
+    GeneratedDocument,
+    InterviewProtocol,
+    SceneProtocol,
+    User,
+)
 from ..models.timeutil import utcnow
 from ..rules import for_case
 from . import deadlines
@@ -70,6 +78,27 @@ def _filename(case: Case, kind: str, language: str, version: int, victim=None, a
     return f"{kind}-{number}{who}-{language}-r{version}.docx"
 
 
+_ACTS = (DocumentKind.act_n1, DocumentKind.investigation_act)
+
+
+def _materials(case: Case) -> list[tuple]:
+    """The case's live evidence files and protocols as the acts list them:
+    `(kind_code, text, datetime)` in time order (see doc_templates build_context)."""
+
+    def live(model):
+        return db.session.scalars(
+            db.select(model).where(model.case_id == case.id, model.removed_at.is_(None))
+        ).all()
+
+    rows = [(e.kind, e.description or e.filename, e.uploaded_at) for e in live(Evidence)]
+    rows += [("scene_protocol", p.place, p.inspected_on) for p in live(SceneProtocol)]
+    rows += [
+        (f"interview_{p.interviewee_kind}", p.full_name, p.started_at)
+        for p in live(InterviewProtocol)
+    ]
+    return sorted(rows, key=lambda row: row[2])
+
+
 def issue(
     case: Case, kind: DocumentKind, actor: User | None, *, addressees: list[str] | None = None
 ) -> list[GeneratedDocument]:
@@ -86,10 +115,13 @@ def issue(
         targets = [(None, code) for code in codes]
     now = utcnow()
     clock = {d.key: d.due_at for d in deadlines.compute(case, rules, now)}
+    materials = _materials(case) if kind in _ACTS else None
     issued = []
     for victim, addressee in targets:
         for language in current_app.config["DOCUMENT_LANGUAGES"]:
             extra = {"addressee": addressee} if kind == DocumentKind.notice else {}
+            if materials is not None:
+                extra["materials"] = materials
             context = build_context(
                 case,
                 kind.value,
