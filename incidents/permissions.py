@@ -19,7 +19,9 @@ from .models import (
     User,
 )
 
-EMPLOYER_STAFF = {Role.specialist, Role.head, Role.member}
+# the employer's staff who see all of its cases; a commission member sees only the cases
+# they sit on or were invited to
+EMPLOYER_STAFF = {Role.specialist, Role.head}
 EDITORS = {Role.specialist, Role.head}
 # the roles a person may be invited to one case in; all but the victim may sit on the commission
 INVITABLE_ROLES = (Role.member, Role.inspector, Role.union_inspector, Role.victim)

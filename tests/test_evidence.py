@@ -239,7 +239,12 @@ def test_an_id_from_another_case_is_not_found(app, world, case, client_for):
 def test_viewers_download_but_only_editors_change(app, world, case, client_for):
     _upload(client_for(world.specialist), case, PDF, "x.pdf")
     (ev,) = _rows()
-    member = client_for(world.member)  # sees the employer's cases, may not edit this one
+    from incidents.models import CaseParticipant
+
+    # a view-only participant (the victim's trusted person, by invitation)
+    _db.session.add(CaseParticipant(case_id=case.id, user_id=world.member.id, role="victim"))
+    _db.session.commit()
+    member = client_for(world.member)
     page = member.get(f"/cases/{case.id}").text
     assert ev.sha256[:12] in page and f"/cases/{case.id}/evidence/{ev.id}/remove" not in page
     card = page.split('id="evidence"')[1].split("</section>")[0]

@@ -11,9 +11,9 @@ ROLES = ["anonymous", "specialist", "head", "member", "inspector", "union", "ins
 
 # (method, url template, {role: expected status}); the rest get 403, anonymous a login redirect
 MATRIX = [
-    ("GET", "/cases/{case}", {"specialist": 200, "head": 200, "member": 200}),
+    ("GET", "/cases/{case}", {"specialist": 200, "head": 200}),
     ("GET", "/cases/{case}/edit", {"specialist": 200, "head": 200}),
-    ("GET", "/documents/{doc}", {"specialist": 200, "head": 200, "member": 200}),
+    ("GET", "/documents/{doc}", {"specialist": 200, "head": 200}),
     ("POST", "/cases/{case}/fire/form_commission", {"specialist": 303, "head": 303}),
     ("POST", "/cases/{case}/commission/new", {"specialist": 200, "head": 200}),
     ("POST", "/cases/{case}/victims/{victim}/remove", {"specialist": 302, "head": 302}),
@@ -89,3 +89,16 @@ def test_unknown_ids_are_404(app, world, client_for):
     case = factories.make_case(world)
     _db.session.commit()
     assert c.get(f"/cases/{case.id}/nonsense/new").status_code == 404
+
+
+def test_a_member_sees_only_the_cases_they_sit_on(app, world, client_for):
+    seated = factories.make_case(world, place="Объект-Место")
+    other = factories.make_case(world, place="Объект-Другой")
+    factories.add_commission(seated, world.specialist)
+    seated.commission[1].user_id = world.member.id
+    _db.session.commit()
+    member = client_for(world.member)
+    assert member.get(f"/cases/{seated.id}").status_code == 200
+    assert member.get(f"/cases/{other.id}").status_code == 403
+    listing = member.get("/").text
+    assert "Объект-Место" in listing and "Объект-Другой" not in listing
