@@ -154,6 +154,7 @@ def detail(case_id: int):
         )
     return render_template(
         "cases/detail.html",
+        timeline=_timeline(case),
         case=case,
         deadlines=deadlines.compute(case, for_case(case), now),
         reported_late=deadlines.reported_late(case, for_case(case)),
@@ -167,6 +168,25 @@ def detail(case_id: int):
         local=to_local,
         now=now,
     )
+
+
+def _timeline(case: Case) -> list[tuple]:
+    """Everything that happened on the case, oldest first: transitions, notices sent,
+    uploads, protocols and comments, as (when, kind, row)."""
+    from ..models import Comment, Evidence, InterviewProtocol, SceneProtocol
+
+    events = [(t.at, "transition", t) for t in case.transitions]
+    events += [(n.sent_at, "notice", n) for n in case.notices if n.sent_at is not None]
+    events += [(tr.created_at, "track", tr) for tr in case.tracks]
+    for model, kind, stamp in (
+        (Evidence, "upload", Evidence.uploaded_at),
+        (SceneProtocol, "scene", SceneProtocol.created_at),
+        (InterviewProtocol, "interview", InterviewProtocol.created_at),
+        (Comment, "comment", Comment.created_at),
+    ):
+        rows = db.session.scalars(db.select(model).where(model.case_id == case.id).order_by(stamp))
+        events += [(getattr(r, stamp.key), kind, r) for r in rows]
+    return sorted(events, key=lambda e: e[0])
 
 
 def _shown(value) -> str:
