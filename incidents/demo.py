@@ -40,6 +40,7 @@ USERS = [
     ),
     ("union", "Жылдыз Мамытова", "Технический инспектор профсоюза", Role.union_inspector, "union"),
     ("insurer", "Марат Абдыкадыров", "Специалист по урегулированию", Role.insurer, "insurer"),
+    ("admin", "Администратор системы", "Администратор", Role.admin, None),
 ]
 
 
@@ -292,7 +293,7 @@ def load_demo(password: str | None = None):
             name=name,
             position=position,
             role=role,
-            organisation=orgs[org],
+            organisation=orgs[org] if org else None,
             password_hash=hash_password(pw),
             language="ru",
         )

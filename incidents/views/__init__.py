@@ -11,6 +11,7 @@ from ..models.timeutil import to_local
 
 
 def register_views(app: Flask) -> None:
+    from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .board import bp as board_bp
@@ -27,6 +28,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(org_bp)
     app.register_blueprint(records_bp)
     app.register_blueprint(signing_bp)

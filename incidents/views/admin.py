@@ -1,0 +1,49 @@
+"""The administrator's pages: the mails the service wrote to its folder when no SMTP server is
+configured (so invitations still reach people on the embedded default)."""
+
+from __future__ import annotations
+
+import re
+from email import message_from_bytes, policy
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from ..mail import mail_dir
+from ..models import Role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+_NAME = re.compile(r"^[A-Za-z0-9._-]+\.eml$")
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if current_user.role != Role.admin:
+        abort(403)
+
+
+def _read(path):
+    msg = message_from_bytes(path.read_bytes(), policy=policy.default)
+    return {
+        "name": path.name,
+        "to": msg["To"],
+        "subject": msg["Subject"],
+        "date": msg["Date"],
+        "body": msg.get_body(preferencelist=("plain",)).get_content(),
+    }
+
+
+@bp.get("/mail")
+def mail():
+    folder = mail_dir()
+    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)
+    return render_template("admin/mail.html", mails=[_read(p) for p in files[:200]])
+
+
+@bp.get("/mail/<name>")
+def mail_message(name: str):
+    path = mail_dir() / name
+    if not _NAME.match(name) or not path.is_file():
+        abort(404)
+    return render_template("admin/message.html", mail=_read(path))
