@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import Enum
 from io import BytesIO
 
 from flask import (
@@ -17,7 +15,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -35,7 +32,6 @@ from workflows import accident
 
 from .. import permissions
 from ..extensions import db
-from ..labels import label
 from ..models import Case, CaseStatus, Category, GeneratedDocument
 from ..models.timeutil import to_local, utcnow
 from ..rules import for_case
@@ -43,6 +39,7 @@ from ..services import cases as case_service
 from ..services import deadlines, notify
 from ..services import documents as document_service
 from ..services.errors import Conflict, DomainError
+from .presenters import differences, timeline
 
 bp = Blueprint("cases", __name__)
 
@@ -154,7 +151,7 @@ def detail(case_id: int):
         )
     return render_template(
         "cases/detail.html",
-        timeline=_timeline(case),
+        timeline=timeline(case),
         case=case,
         deadlines=deadlines.compute(case, for_case(case), now),
         reported_late=deadlines.reported_late(case, for_case(case)),
@@ -168,53 +165,6 @@ def detail(case_id: int):
         local=to_local,
         now=now,
     )
-
-
-def _timeline(case: Case) -> list[tuple]:
-    """Everything that happened on the case, oldest first: transitions, notices sent,
-    uploads, protocols and comments, as (when, kind, row)."""
-    from ..models import Comment, Evidence, InterviewProtocol, SceneProtocol
-
-    events = [(t.at, "transition", t) for t in case.transitions]
-    events += [(n.sent_at, "notice", n) for n in case.notices if n.sent_at is not None]
-    events += [(tr.created_at, "track", tr) for tr in case.tracks]
-    for model, kind, stamp in (
-        (Evidence, "upload", Evidence.uploaded_at),
-        (SceneProtocol, "scene", SceneProtocol.created_at),
-        (InterviewProtocol, "interview", InterviewProtocol.created_at),
-        (Comment, "comment", Comment.created_at),
-    ):
-        rows = db.session.scalars(db.select(model).where(model.case_id == case.id).order_by(stamp))
-        events += [(getattr(r, stamp.key), kind, r) for r in rows]
-    return sorted(events, key=lambda e: e[0])
-
-
-def _shown(value) -> str:
-    """A stored or entered value as the conflict table shows it."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, datetime):
-        return format_datetime(value, "dd.MM.yyyy HH:mm", rebase=False)
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, Enum):
-        return label(value)
-    return str(value)
-
-
-def _differences(form, saved) -> list[tuple[str, str, str]]:
-    """(field, saved now, your entry) for every field where the two differ."""
-    rows = []
-    for name in getattr(form, "FIELDS", ()):
-        now = getattr(saved, name, None)
-        if isinstance(now, datetime):
-            now = to_local(now).replace(tzinfo=None)
-        mine = form.to_dict().get(name)
-        if isinstance(now, Enum) and isinstance(mine, str) and mine in type(now).__members__:
-            mine = type(now)(mine)  # compare and show the entry as the stored kind
-        if _shown(now) != _shown(mine):
-            rows.append((str(form[name].label.text), _shown(now), _shown(mine)))
-    return rows
 
 
 def _edit_page(case, form, save, template, title, saved=None, **extra):
@@ -234,14 +184,14 @@ def _edit_page(case, form, save, template, title, saved=None, **extra):
             db.session.rollback()
             flash(str(exc.message), "danger")
             form.version.data = case.version  # a deliberate second save overwrites
-            differences = _differences(form, saved) if saved is not None else []
+            changed = differences(form, saved) if saved is not None else []
             return render_template(
                 template,
                 case=case,
                 form=form,
                 title=title,
                 conflict=True,
-                differences=differences,
+                differences=changed,
                 **extra,
             ), 409
         except DomainError as exc:
