@@ -8,12 +8,12 @@ from ..layout import (
     field,
     heading,
     para,
-    text,
     title,
 )
 from .common import (
     attachments_list,
     causes_table,
+    circumstances_fields,
     commission_table,
     employer_fields,
     investigators_signatures,
@@ -173,11 +173,7 @@ def build_act_n1(doc, t):
     )
 
     heading(doc, t("8. Обстоятельства несчастного случая", "8. Кырсыктын жагдайлары"))
-    field(doc, t("Выполнявшаяся работа", "Аткарылып жаткан жумуш"), "{{ accident.work_performed }}")
-    text(doc, "{{ accident.circumstances }}")
-    field(
-        doc, t("Оказанная первая помощь", "Көрсөтүлгөн биринчи жардам"), "{{ accident.first_aid }}"
-    )
+    circumstances_fields(doc, t)
     field(doc, t("8.1. Вид происшествия", "8.1. Окуянын түрү"), "{{ accident.event_type }}")
     field(
         doc,

@@ -9,6 +9,7 @@ from ..layout import (
     field,
     loop_table,
     para,
+    text,
 )
 
 
@@ -204,3 +205,27 @@ def place_fields(doc, t):
         ),
         "{{ workplace_assessment }}",
     )
+
+
+def circumstances_fields(doc, t):
+    """The work being done, the circumstances and the first aid (act N-1 §8, the
+    investigation act §4)."""
+    field(doc, t("Выполнявшаяся работа", "Аткарылып жаткан жумуш"), "{{ accident.work_performed }}")
+    text(doc, "{{ accident.circumstances }}")
+    field(
+        doc, t("Оказанная первая помощь", "Көрсөтүлгөн биринчи жардам"), "{{ accident.first_aid }}"
+    )
+
+
+def accident_and_victims(doc, t):
+    """The accident a protocol belongs to and its victims (both protocols' headers)."""
+    field(
+        doc,
+        t("Несчастный случай (дата и время)", "Кырсык (датасы жана убактысы)"),
+        "{{ accident.datetime }}",
+    )
+    field(doc, t("Место несчастного случая", "Кырсык болгон жер"), "{{ accident.place }}")
+    para(doc, t("Пострадавшие:", "Жабыркагандар:"), bold=True, after=2)
+    para(doc, "{%p for v in victims %}")
+    para(doc, "{{ loop.index }}. {{ v.name }}, {{ v.occupation }}", indent_cm=0.5)
+    para(doc, "{%p endfor %}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..layout import field, heading, para, text, title
+from .common import accident_and_victims
 
 
 def build_interview_protocol(doc, t):
@@ -21,16 +22,7 @@ def build_interview_protocol(doc, t):
     field(doc, t("Опрос начат", "Сурамжылоо башталды"), "{{ interview.start }}")
     field(doc, t("Опрос окончен", "Сурамжылоо аяктады"), "{{ interview.end }}")
     field(doc, t("Опрос провёл", "Сурамжылоону жүргүзгөн"), "{{ interview.interviewer }}")
-    field(
-        doc,
-        t("Несчастный случай (дата и время)", "Кырсык (датасы жана убактысы)"),
-        "{{ accident.datetime }}",
-    )
-    field(doc, t("Место несчастного случая", "Кырсык болгон жер"), "{{ accident.place }}")
-    para(doc, t("Пострадавшие:", "Жабыркагандар:"), bold=True, after=2)
-    para(doc, "{%p for v in victims %}")
-    para(doc, "{{ loop.index }}. {{ v.name }}, {{ v.occupation }}", indent_cm=0.5)
-    para(doc, "{%p endfor %}")
+    accident_and_victims(doc, t)
     heading(doc, t("Сведения об опрашиваемом", "Сурамжыланган адам жөнүндө маалымат"))
     field(doc, t("Опрашиваемый", "Сурамжыланган адам"), "{{ interview.kind }}")
     field(doc, t("Фамилия, имя, отчество", "Аты-жөнү"), "{{ interview.full_name }}")

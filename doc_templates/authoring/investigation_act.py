@@ -10,12 +10,12 @@ from ..layout import (
     heading,
     loop_table,
     para,
-    text,
     title,
 )
 from .common import (
     attachments_list,
     causes_table,
+    circumstances_fields,
     commission_table,
     employer_fields,
     investigators_signatures,
@@ -181,11 +181,7 @@ def build_investigation_act(doc, t):
     )
 
     heading(doc, t("4. Обстоятельства несчастного случая", "4. Кырсыктын жагдайлары"))
-    field(doc, t("Выполнявшаяся работа", "Аткарылып жаткан жумуш"), "{{ accident.work_performed }}")
-    text(doc, "{{ accident.circumstances }}")
-    field(
-        doc, t("Оказанная первая помощь", "Көрсөтүлгөн биринчи жардам"), "{{ accident.first_aid }}"
-    )
+    circumstances_fields(doc, t)
     field(doc, t("Вид происшествия", "Окуянын түрү"), "{{ accident.event_type }}")
     _label(
         doc,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..layout import field, heading, para, text, title
+from .common import accident_and_victims
 
 
 def build_scene_protocol(doc, t):
@@ -17,16 +18,7 @@ def build_scene_protocol(doc, t):
     field(doc, t("Осмотр начат", "Кароо башталды"), "{{ scene.start }}")
     field(doc, t("Осмотр окончен", "Кароо аяктады"), "{{ scene.end }}")
     field(doc, t("Место осмотра", "Кароо жүргүзүлгөн жер"), "{{ scene.place }}")
-    field(
-        doc,
-        t("Несчастный случай (дата и время)", "Кырсык (датасы жана убактысы)"),
-        "{{ accident.datetime }}",
-    )
-    field(doc, t("Место несчастного случая", "Кырсык болгон жер"), "{{ accident.place }}")
-    para(doc, t("Пострадавшие:", "Жабыркагандар:"), bold=True, after=2)
-    para(doc, "{%p for v in victims %}")
-    para(doc, "{{ loop.index }}. {{ v.name }}, {{ v.occupation }}", indent_cm=0.5)
-    para(doc, "{%p endfor %}")
+    accident_and_victims(doc, t)
     field(doc, t("Осмотр провели", "Кароону жүргүзгөндөр"), "{{ scene.inspected_by }}")
     field(doc, t("При осмотре присутствовали", "Кароого катышкандар"), "{{ scene.present }}")
     heading(
