@@ -61,7 +61,7 @@ def _common(case, language: str, rules, now: datetime) -> dict:
         "doc_date": fmt_date(now, language),
         "case_number": case.number,
         "category": label("category", case.category, language),
-        "employer": _employer(case.organisation, language),
+        "employer": _employer(case.organisation, language, getattr(case, "policy", None)),
         "accident": _accident(case, language, rules),
     }
 

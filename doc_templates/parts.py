@@ -19,15 +19,15 @@ from .formatting import (
 from .labels import DASH, label
 
 
-def _employer(org, language: str) -> dict:
-    insurer = getattr(org, "insurer", None)
+def _employer(org, language: str, policy=None) -> dict:
+    insurer = policy.insurer if policy is not None else None
     return {
         "name": _text(org.name),
         "tax_id": _text(org.tax_id, language),
         "activity_code": _text(org.activity_code, language),
         "address": _text(org.address, language),
         "phone": _text(org.phone, language),
-        "policy_number": _text(org.policy_number, language),
+        "policy_number": _text(policy.number if policy is not None else None, language),
         "insurer_name": _text(insurer.name if insurer is not None else None, language),
     }
 

@@ -55,9 +55,8 @@ def sample_case() -> SimpleNamespace:
         activity_code="41.20",
         address="Кыргыз Республикасы, Бишкек ш., Чүй пр., 155",
         phone="+996 312 555 123",
-        policy_number="ГПО-2025/00417",
-        insurer=insurer,
     )
+    policy = SimpleNamespace(number="ГПО-2025/00417", insurer=insurer)
     victim = _row(
         id=1,
         full_name=VICTIM_NAME,
@@ -117,6 +116,7 @@ def sample_case() -> SimpleNamespace:
         number="7/2025",
         category="light",
         organisation=organisation,
+        policy=policy,
         occurred_at=OCCURRED_AT,
         reported_at=OCCURRED_AT + timedelta(minutes=35),
         shift_started_at=datetime(2025, 3, 4, 2, 0),

@@ -13,6 +13,9 @@ BAD_DATE = _l("Enter a date as DD.MM.YYYY.")
 BAD_DATETIME = _l("Enter a date and time.")
 BAD_NUMBER = _l("Enter a number.")
 BAD_CHOICE = _l("Choose a value from the list.")
+# Dates people mean; beyond them a date's arithmetic (UTC conversion, deadlines) overflows
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+BAD_YEAR = _l("Enter a year from %(lo)s to %(hi)s.", lo=FIRST_YEAR, hi=LAST_YEAR)
 
 
 def _first(valuelist):
@@ -29,10 +32,11 @@ class DateField(fields.DateField):
             return
         for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
             try:
-                self.data = datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
-                return
+                parsed = datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
             except ValueError:
                 continue
+            self.data = _in_range(parsed)
+            return
         raise ValueError(BAD_DATE)
 
 
@@ -46,11 +50,18 @@ class DateTimeField(fields.DateTimeLocalField):
             return
         for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"):
             try:
-                self.data = datetime.strptime(text, fmt)  # noqa: DTZ007 - local, converted later
-                return
+                parsed = datetime.strptime(text, fmt)  # noqa: DTZ007 - local, converted later
             except ValueError:
                 continue
+            self.data = _in_range(parsed)
+            return
         raise ValueError(BAD_DATETIME)
+
+
+def _in_range(value):
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(BAD_YEAR)
+    return value
 
 
 class IntegerField(fields.IntegerField):
@@ -75,7 +86,8 @@ class DecimalField(fields.DecimalField):
             self.data = decimal.Decimal(text)
         except (decimal.InvalidOperation, ValueError) as exc:
             raise ValueError(BAD_NUMBER) from exc
-        if not self.data.is_finite():
+        # not a number anyone typed (1e-999999): a database's NUMERIC cannot take it
+        if not self.data.is_finite() or abs(self.data.as_tuple().exponent) > 30:
             self.data = None
             raise ValueError(BAD_NUMBER)
 

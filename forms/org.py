@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import Optional, Regexp, ValidationError
 
 from incidents.labels import code_choices
 from incidents.labels import lang as current_lang
 from incidents.rules import load as load_rules
 from incidents.rules import pack_names
 
-from .fields import IntegerField, SelectField
+from .fields import DateField, IntegerField, SelectField
 from .validators import length, not_blank, number_range, required
 
 
@@ -25,8 +25,6 @@ class OrganisationForm(FlaskForm):
         "address",
         "phone",
         "headcount",
-        "insurer_id",
-        "policy_number",
         "rule_pack",
     )
     name = StringField(_l("Name"), validators=[required(), not_blank, length(300)])
@@ -39,13 +37,10 @@ class OrganisationForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), length(500)])
     phone = StringField(_l("Phone"), validators=[Optional(), length(50)])
     headcount = IntegerField(_l("Headcount"), validators=[Optional(), number_range(1, 1000000)])
-    insurer_id = SelectField(_l("Insurer (Law No. 194)"), validators=[Optional()])
-    policy_number = StringField(_l("Insurance policy number"), validators=[Optional(), length(60)])
     rule_pack = SelectField(_l("Jurisdiction rules"), validators=[required()])
 
-    def __init__(self, *args, insurers=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.insurer_id.choices = [("", "—"), *((str(o.id), o.name) for o in insurers)]
         self.region.choices = code_choices("regions", blank=True, with_code=False)
         lang = current_lang()
         self.rule_pack.choices = [
@@ -57,6 +52,33 @@ class OrganisationForm(FlaskForm):
         for key, value in data.items():
             if isinstance(value, str):
                 data[key] = value.strip() or None
-        data["insurer_id"] = int(data["insurer_id"]) if data["insurer_id"] else None
         data["rule_pack"] = data["rule_pack"] or "kr"
         return data
+
+
+class PolicyForm(FlaskForm):
+    """An employer's liability policy (Law No. 194): insurer, number, validity."""
+
+    FIELDS = ("insurer_id", "number", "valid_from", "valid_to")
+    insurer_id = SelectField(_l("Insurer (Law No. 194)"), validators=[required()])
+    number = StringField(
+        _l("Insurance policy number"), validators=[required(), not_blank, length(60)]
+    )
+    valid_from = DateField(_l("Valid from"), validators=[required()])
+    valid_to = DateField(_l("Valid to"), validators=[required()])
+
+    def __init__(self, *args, insurers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.insurer_id.choices = [("", "—"), *((str(o.id), o.name) for o in insurers)]
+
+    def validate_valid_to(self, field):
+        if field.data and self.valid_from.data and field.data < self.valid_from.data:
+            raise ValidationError(_l("The policy cannot end before it starts."))
+
+    def to_dict(self) -> dict:
+        return {
+            "insurer_id": int(self.insurer_id.data),
+            "number": self.number.data.strip(),
+            "valid_from": self.valid_from.data,
+            "valid_to": self.valid_to.data,
+        }

@@ -43,10 +43,14 @@ def create_app(
     bootstrap.init_app(app)
     login_manager.init_app(app)
 
-    from . import auth  # noqa: F401  (registers the user loader and token auth)
+    from . import (
+        auth,  # noqa: F401  (registers the user loader and token auth)
+        jobs,
+    )
     from .cli import register_cli
     from .views import register_views
 
+    jobs.init_app(app)
     register_views(app)
     register_cli(app)
     _enable_sqlite_foreign_keys(app)

@@ -1,9 +1,11 @@
-"""Authentication: password hashing (argon2), the session user loader and API tokens."""
+"""Authentication: password hashing (argon2), the session user loader, and API tokens with their
+scopes and expiry."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -12,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .extensions import db, login_manager
-from .models import ApiToken, User
+from .models import ApiToken, Role, User
 from .models.timeutil import utcnow
 
 login_manager.login_view = "auth.login"
@@ -57,30 +59,57 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User) -> tuple[str, ApiToken]:
-    """A new bearer token; the plain value is returned once and only its hash is kept."""
+# What an API token may do, on top of what its user may do: a token never widens the user's
+# rights (permissions.py still decides per case), it narrows them for one integration.
+SCOPES = {
+    "cases:read": _l("See the cases the user may see, with their deadlines and documents."),
+    "cases:write": _l("Report cases, edit them and move them through the investigation."),
+    "packages:read": _l("Fetch the hand-off packages sent to the user's insurer."),
+    "packages:ack": _l("Acknowledge or reject a hand-off package."),
+}
+_ROLE_SCOPES = {Role.insurer: ("cases:read", "packages:read", "packages:ack")}
+_OTHER_ROLES_SCOPES = ("cases:read", "cases:write")
+
+
+def role_scopes(role: Role) -> tuple[str, ...]:
+    """The scopes a token of a user with this role may carry; a new token gets all of them
+    unless it asks for fewer."""
+    return _ROLE_SCOPES.get(role, _OTHER_ROLES_SCOPES)
+
+
+def token_scopes(row: ApiToken) -> frozenset[str]:
+    """What the token may do now: its scopes, less any its user's role no longer allows."""
+    return frozenset(row.scopes.split()) & frozenset(role_scopes(row.user.role))
+
+
+def issue_token(
+    user: User, scopes: Iterable[str] | None = None, days: int | None = None
+) -> tuple[str, ApiToken]:
+    """A new bearer token; the plain value is returned once and only its hash is kept.
+    `scopes` default to all the user's role may use, `days` to API_TOKEN_DAYS."""
+    allowed = role_scopes(user.role)
+    wanted = set(allowed if scopes is None else scopes)
+    if not wanted <= set(allowed):
+        raise ValueError(f"scopes {sorted(wanted - set(allowed))} are not for {user.role}")
+    longest = current_app.config["API_TOKEN_DAYS"]
+    if days is not None and not 1 <= days <= longest:
+        raise ValueError(f"a token lives 1 to {longest} days, not {days}")
     token = secrets.token_urlsafe(32)
     row = ApiToken(
         user=user,
         token_hash=_digest(token),
-        expires_at=utcnow() + timedelta(days=current_app.config["API_TOKEN_DAYS"]),
+        expires_at=utcnow() + timedelta(days=days or longest),
+        scopes=" ".join(s for s in SCOPES if s in wanted),  # canonical order
     )
     db.session.add(row)
     return token, row
 
 
-def user_for_token(token: str) -> User | None:
+def live_token(token: str) -> ApiToken | None:
+    """The token's row, if it is known, unrevoked, unexpired and its user still active."""
     row = db.session.execute(
         db.select(ApiToken).where(ApiToken.token_hash == _digest(token))
     ).scalar_one_or_none()
     if row is None or row.revoked or row.expires_at < utcnow() or not row.user.active:
         return None
-    return row.user
-
-
-def revoke_token(token: str) -> None:
-    row = db.session.execute(
-        db.select(ApiToken).where(ApiToken.token_hash == _digest(token))
-    ).scalar_one_or_none()
-    if row is not None:
-        row.revoked = True
+    return row

@@ -15,21 +15,27 @@ DIAGRAM = ROOT / "workflows" / "accident.md"
 
 
 def register_cli(app: Flask) -> None:
-    from . import cli_reminders, cli_rules
+    from . import cli_jobs, cli_reminders, cli_rules
 
     cli_rules.register(app)
     cli_reminders.register(app)
+    cli_jobs.register(app)
 
     @app.cli.command("demo")
     @click.option("--password", default=None, help="One password for every demo user.")
     def demo(password):
         """Load a demo employer, a user per role and cases at every stage (idempotent)."""
+        from . import jobs
         from .demo import load_demo
 
+        # the demo's insurer packages are built here and now, not by a thread that dies with
+        # this command
+        app.extensions["incidents_jobs"] = jobs.ManualTransport()
         users = load_demo(password)
         if users is None:
             click.echo("Demo data already loaded.")
             return
+        jobs.run_due()
         click.echo("Demo users (e-mail / password / role):")
         for email, pw, role in users:
             click.echo(f"  {email:32} {pw:16} {role}")

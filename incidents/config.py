@@ -37,6 +37,22 @@ class Config:
     REMINDER_BEFORE_HOURS = 24
     BASE_URL = "http://127.0.0.1:5000"  # links in mails (reminders run without a request)
     INVITATION_DAYS = 7  # how long an invitation link works
+    # Background jobs (incidents/jobs.py): RQ on Redis when REDIS_URL is set, otherwise a
+    # thread in each web process. JOBS_BACKEND forces one of "rq", "thread", "manual".
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RQ_QUEUE = "incidents"
+    JOBS_BACKEND = None
+    JOB_MAX_ATTEMPTS = 3
+    JOB_BACKOFF_SECONDS = 30  # doubled after each failed attempt
+    JOB_STALE_SECONDS = 900  # a job "running" this long was lost with its process
+    JOB_POLL_SECONDS = 5
+    # Webhooks to insurers: signed with HMAC-SHA256; retried 30 s, 1, 2, 4, 8 min apart
+    WEBHOOK_MAX_ATTEMPTS = 6
+    WEBHOOK_BACKOFF_SECONDS = 30
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    # PDF copies in the insurer package: LibreOffice (soffice) on PATH, or this binary
+    SOFFICE_BINARY = None
+    PDF_TIMEOUT_SECONDS = 120
 
 
 class TestingConfig(Config):
@@ -45,3 +61,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_COST = 1024
+    JOBS_BACKEND = "manual"  # the tests run the jobs with jobs.run_due()
+    JOB_BACKOFF_SECONDS = 0
+    WEBHOOK_BACKOFF_SECONDS = 0
+    REDIS_URL = None

@@ -5,43 +5,24 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
 
 from .auth import hash_password
+from .demo_data import DOMAIN, LIGHT_COMMISSION, SEVERE_COMMISSION, USERS, victim
 from .extensions import db
 from .models import (
-    CommissionRole,
     NoticeMethod,
     Organisation,
     OrgKind,
     Outcome,
-    Represents,
-    Role,
+    Policy,
     Severity,
     User,
 )
 from .models.timeutil import LOCAL_TZ, to_local
 from .services import cases
-
-DOMAIN = "demo.kg"
-USERS = [
-    ("specialist", "Айгүл Токтосунова", "Специалист по охране труда", Role.specialist, "employer"),
-    ("head", "Бакыт Осмонов", "Директор", Role.head, "employer"),
-    ("member", "Нурлан Жумабеков", "Главный инженер", Role.member, "employer"),
-    (
-        "inspector",
-        "Эрмек Сыдыков",
-        "Государственный инспектор труда",
-        Role.inspector,
-        "inspectorate",
-    ),
-    ("union", "Жылдыз Мамытова", "Технический инспектор профсоюза", Role.union_inspector, "union"),
-    ("insurer", "Марат Абдыкадыров", "Специалист по урегулированию", Role.insurer, "insurer"),
-    ("admin", "Администратор системы", "Администратор", Role.admin, None),
-]
 
 
 def _local(days_ago: float, hour: int = 10, minute: int = 0) -> datetime:
@@ -49,31 +30,7 @@ def _local(days_ago: float, hour: int = 10, minute: int = 0) -> datetime:
     return (today - timedelta(days=days_ago)).replace(tzinfo=None)
 
 
-def _victim(name, sex="male", born=date(1988, 4, 12), occupation="Монтажник", severity=None):
-    return {
-        "full_name": name,
-        "sex": sex,
-        "birth_date": born,
-        "person_category": "employee",
-        "occupation": occupation,
-        "service_total_years": Decimal("6.5"),
-        "service_employer_years": Decimal("2.0"),
-        "induction_briefing_date": date(2024, 3, 1),
-        "workplace_briefing_type": "repeated",
-        "workplace_briefing_date": date(2026, 9, 1),
-        "internship": "01.03.2024–14.03.2024",
-        "training_date": date(2024, 3, 20),
-        "knowledge_test_date": date(2024, 3, 25),
-        "knowledge_test_protocol": "17",
-        "injury_nature": "Перелом лучевой кости",
-        "body_part": "Левое предплечье",
-        "medical_severity": severity,
-        "intoxication": "none",
-        "intoxication_degree": None,
-    }
-
-
-def _report(actor, days_ago, place, victim, category="light"):
+def _report(actor, days_ago, place, victim_data, category="light"):
     case = cases.report(
         actor,
         {
@@ -90,40 +47,10 @@ def _report(actor, days_ago, place, victim, category="light"):
             ),
             "first_aid": "Первая помощь оказана мастером участка, вызвана скорая помощь.",
         },
-        victim,
+        victim_data,
     )
     case.created_at = case.reported_at  # entered as the employer learned of it
     return case
-
-
-EMPLOYER_NAME = "ОсОО «Ала-Тоо Курулуш»"
-LIGHT_COMMISSION = [
-    ("Бакыт Осмонов", "Директор", EMPLOYER_NAME, CommissionRole.chair, Represents.employer),
-    (
-        "Айгүл Токтосунова",
-        "Специалист по охране труда",
-        EMPLOYER_NAME,
-        CommissionRole.member,
-        Represents.employer,
-    ),
-    (
-        "Жылдыз Мамытова",
-        "Технический инспектор профсоюза",
-        "Профсоюз строителей",
-        CommissionRole.member,
-        Represents.trade_union,
-    ),
-]
-SEVERE_COMMISSION = [
-    (
-        "Эрмек Сыдыков",
-        "Государственный инспектор труда",
-        "Служба по надзору в сфере труда",
-        CommissionRole.chair,
-        Represents.state_inspector,
-    ),
-    *LIGHT_COMMISSION[1:],
-]
 
 
 def _commission(case, actor, members=LIGHT_COMMISSION, users=None):
@@ -272,8 +199,6 @@ def load_demo(password: str | None = None):
             address="г. Бишкек, ул. Токтогула, 125",
             phone="+996 312 900 100",
             headcount=120,
-            insurer=insurer,
-            policy_number="ГО-2026-00417",
             region="bishkek",
         ),
         "inspectorate": Organisation(
@@ -285,6 +210,27 @@ def load_demo(password: str | None = None):
         "insurer": insurer,
     }
     db.session.add_all(orgs.values())
+    insurer.notice_email = f"claims@{DOMAIN}"
+    # the policy in force this year; last year's ended, so older accidents cite that one
+    this_year = date.today().year
+    db.session.add_all(
+        [
+            Policy(
+                employer=orgs["employer"],
+                insurer=insurer,
+                number=f"ГО-{this_year - 1}-00388",
+                valid_from=date(this_year - 1, 1, 1),
+                valid_to=date(this_year - 1, 12, 31),
+            ),
+            Policy(
+                employer=orgs["employer"],
+                insurer=insurer,
+                number=f"ГО-{this_year}-00417",
+                valid_from=date(this_year, 1, 1),
+                valid_to=date(this_year, 12, 31),
+            ),
+        ]
+    )
     created, users = [], {}
     for login, name, position, role, org in USERS:
         pw = password or secrets.token_urlsafe(9)
@@ -305,25 +251,25 @@ def load_demo(password: str | None = None):
 
     # 1. just reported
     _report(
-        spec, 0.1, "Строительный объект «Жилой дом», ул. Ахунбаева, 97", _victim("Талант Асанов")
+        spec, 0.1, "Строительный объект «Жилой дом», ул. Ахунбаева, 97", victim("Талант Асанов")
     )
     # 2. reported three days ago and never notified: the notice deadline is overdue
     _report(
         spec,
         3,
         "Склад материалов, ул. Льва Толстого, 19",
-        _victim("Гүлнара Өмүрбекова", sex="female", born=date(1995, 11, 2), occupation="Кладовщик"),
+        victim("Гүлнара Өмүрбекова", sex="female", born=date(1995, 11, 2), occupation="Кладовщик"),
     )
     # 3. under investigation
     c3 = _report(
-        spec, 1, "Строительный объект «Бизнес-центр», пр. Чуй, 160", _victim("Эрлан Кадыров")
+        spec, 1, "Строительный объект «Бизнес-центр», пр. Чуй, 160", victim("Эрлан Кадыров")
     )
     _send_notices(c3, spec, 2)
     _fire(c3, spec, "notify", hours_after_report=2)
     _commission(c3, spec)
     _fire(c3, spec, "form_commission", "start_investigation", hours_after_report=4)
     # 4. act drafted, waiting for approval
-    c4 = _report(spec, 2, "Строительный объект «Школа», с. Кой-Таш", _victim("Руслан Абдиев"))
+    c4 = _report(spec, 2, "Строительный объект «Школа», с. Кой-Таш", victim("Руслан Абдиев"))
     _send_notices(c4, spec, 1)
     _fire(c4, spec, "notify", hours_after_report=1)
     # the trade-union inspector signs from their own login before the head can approve
@@ -333,7 +279,7 @@ def load_demo(password: str | None = None):
     _fire(c4, spec, "draft_act", hours_after_report=40)
     # 5. closed, with every document
     c5 = _report(
-        spec, 20, "Строительный объект «Жилой дом», ул. Ахунбаева, 97", _victim("Мирлан Токтогулов")
+        spec, 20, "Строительный объект «Жилой дом», ул. Ахунбаева, 97", victim("Мирлан Токтогулов")
     )
     _send_notices(c5, spec, 3)
     _fire(c5, spec, "notify", hours_after_report=3)
@@ -351,14 +297,14 @@ def load_demo(password: str | None = None):
         spec,
         2,
         "Котлован, ЖК «Ынтымак», ул. Фучика, 3",
-        _victim("Азамат Кулматов", severity=Severity.fatal),
+        victim("Азамат Кулматов", severity=Severity.fatal),
         category="fatal",
     )
     cases.add_child(
         c6,
         spec,
         "victims",
-        _victim(
+        victim(
             "Данияр Осмоналиев",
             born=date(1979, 1, 23),
             occupation="Бетонщик",
@@ -378,7 +324,7 @@ def load_demo(password: str | None = None):
         spec,
         1.5,
         "Цех металлоконструкций, ул. Жибек Жолу, 480",
-        _victim("Бекзат Маматов", occupation="Сварщик"),
+        victim("Бекзат Маматов", occupation="Сварщик"),
     )
     _send_notices(c7, spec, 1)
     _fire(c7, spec, "notify", hours_after_report=1)

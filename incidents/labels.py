@@ -7,13 +7,18 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .models import (
+    AnswerKind,
     BriefingType,
     CaseStatus,
     Category,
     CommissionRole,
+    DeliveryChannel,
+    DeliveryStatus,
     Intoxication,
+    JobStatus,
     NoticeMethod,
     Outcome,
+    PackageStatus,
     Represents,
     Role,
     Severity,
@@ -85,6 +90,31 @@ LABELS = {
     TrackKind: {
         TrackKind.technical_investigation: _l("Technical investigation (hazardous facility)"),
         TrackKind.criminal_referral: _l("Criminal referral"),
+    },
+    PackageStatus: {
+        PackageStatus.building: _l("Being prepared"),
+        PackageStatus.ready: _l("Ready"),
+        PackageStatus.failed: _l("Failed"),
+    },
+    AnswerKind: {
+        AnswerKind.acknowledged: _l("Acknowledged"),
+        AnswerKind.rejected: _l("Rejected"),
+    },
+    DeliveryChannel: {
+        DeliveryChannel.inbox: _l("Insurer inbox"),
+        DeliveryChannel.email: _l("E-mail"),
+        DeliveryChannel.webhook: _l("Webhook"),
+    },
+    DeliveryStatus: {
+        DeliveryStatus.pending: _l("Pending"),
+        DeliveryStatus.delivered: _l("Delivered"),
+        DeliveryStatus.failed: _l("Failed"),
+    },
+    JobStatus: {
+        JobStatus.queued: _l("Queued"),
+        JobStatus.running: _l("Running"),
+        JobStatus.done: _l("Done"),
+        JobStatus.failed: _l("Failed"),
     },
     Role: {
         Role.admin: _l("Administrator"),

@@ -14,7 +14,9 @@ from .models import (
     Category,
     CommissionMember,
     GeneratedDocument,
+    InsurerPackage,
     Organisation,
+    OrgKind,
     Role,
     User,
 )
@@ -27,6 +29,11 @@ EDITORS = {Role.specialist, Role.head}
 INVITABLE_ROLES = (Role.member, Role.inspector, Role.union_inspector, Role.victim)
 _COMMISSION_ROLES = {Role.member, Role.inspector, Role.union_inspector}
 _SENT_TO_INSURER = (CaseStatus.insurer_notified, CaseStatus.closed)
+
+
+def _sent_to(insurer_id: int):
+    """The packages handed to one insurer (the insurer sees those cases, read-only)."""
+    return db.select(InsurerPackage.id).where(InsurerPackage.insurer_id == insurer_id)
 
 
 def _on_commission(user: User, case: Case) -> bool:
@@ -71,8 +78,11 @@ def _views_by_role(user: User, case: Case) -> bool:
     if user.role == Role.insurer:
         return (
             user.organisation_id is not None
-            and user.organisation_id == case.organisation.insurer_id
             and case.status in _SENT_TO_INSURER
+            and db.session.scalar(
+                _sent_to(user.organisation_id).where(InsurerPackage.case_id == case.id).limit(1)
+            )
+            is not None
         )
     if _inspects(user, case):
         return True
@@ -112,13 +122,8 @@ def _visible_by_role(user: User):
     if user.role in EMPLOYER_STAFF and user.organisation_id is not None:
         return or_(Case.organisation_id == user.organisation_id, on_commission)
     if user.role == Role.insurer:
-        insured = exists().where(
-            and_(
-                Organisation.id == Case.organisation_id,
-                Organisation.insurer_id == user.organisation_id,
-            )
-        )
-        return and_(insured, Case.status.in_(_SENT_TO_INSURER))
+        sent = exists(_sent_to(user.organisation_id).where(InsurerPackage.case_id == Case.id))
+        return and_(sent, Case.status.in_(_SENT_TO_INSURER))
     if user.role == Role.inspector and _area(user) is not None:
         in_area = exists().where(
             and_(Organisation.id == Case.organisation_id, Organisation.region == _area(user))
@@ -176,3 +181,31 @@ def can_fire(user: User, case: Case, trigger: str) -> bool:
 
 def can_download(user: User, document: GeneratedDocument) -> bool:
     return can_view_case(user, document.case)
+
+
+def can_view_package(user: User, package: InsurerPackage) -> bool:
+    """The insurer it was sent to, and the employer's staff who sent it (to follow delivery).
+    No other insurer, even one that insured the employer before."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.insurer:
+        return user.organisation_id == package.insurer_id
+    return user.role in EMPLOYER_STAFF and can_view_case(user, package.case)
+
+
+def can_answer_package(user: User, package: InsurerPackage) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.insurer
+        and user.organisation_id == package.insurer_id
+    )
+
+
+def can_edit_channels(user: User) -> bool:
+    """An insurer's own user keeps the insurer's mailbox and webhook."""
+    return (
+        user.is_authenticated
+        and user.role == Role.insurer
+        and user.organisation is not None
+        and user.organisation.kind == OrgKind.insurer
+    )

@@ -8,7 +8,15 @@ from types import SimpleNamespace
 
 from incidents.auth import hash_password
 from incidents.extensions import db
-from incidents.models import CommissionRole, Organisation, OrgKind, Outcome, Role, User
+from incidents.models import (
+    CommissionRole,
+    Organisation,
+    OrgKind,
+    Outcome,
+    Policy,
+    Role,
+    User,
+)
 from incidents.models.timeutil import LOCAL_TZ, utcnow
 from incidents.services import cases
 
@@ -36,6 +44,19 @@ def make_user(role: Role, org: Organisation | None, email: str | None = None, **
     return user
 
 
+def make_policy(employer, insurer, number, valid_from=date(2020, 1, 1), valid_to=None):
+    """A policy valid from `valid_from` to a year after today unless `valid_to` is given."""
+    policy = Policy(
+        employer=employer,
+        insurer=insurer,
+        number=number,
+        valid_from=valid_from,
+        valid_to=valid_to or date.today() + timedelta(days=365),
+    )
+    db.session.add(policy)
+    return policy
+
+
 def make_world() -> SimpleNamespace:
     insurer = make_org("ОАО «Ак-Суу Камсыздандыруу»", kind=OrgKind.insurer)
     employer = make_org(
@@ -44,17 +65,15 @@ def make_world() -> SimpleNamespace:
         activity_code="41.20.0",
         address="г. Бишкек, ул. Токтогула, 125",
         headcount=120,
-        insurer=insurer,
-        policy_number="ГО-2026-00417",
         region="bishkek",
     )
-    other = make_org(
-        "ОсОО «Башка Компания»", insurer=insurer, policy_number="ГО-2026-1", region="osh"
-    )
+    other = make_org("ОсОО «Башка Компания»", region="osh")
     inspectorate = make_org(
         "Служба по надзору в сфере труда", kind=OrgKind.inspectorate, region="bishkek"
     )
     w = SimpleNamespace(employer=employer, insurer_org=insurer, other=other)
+    w.policy = make_policy(employer, insurer, "ГО-2026-00417")
+    make_policy(other, insurer, "ГО-2026-1")
     w.specialist = make_user(Role.specialist, employer, "specialist@example.kg")
     w.head = make_user(Role.head, employer, "head@example.kg")
     w.member = make_user(Role.member, employer, "member@example.kg")

@@ -8,6 +8,7 @@ fires the trigger, inside the same transaction."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from transitions import Machine
@@ -24,6 +25,7 @@ from incidents.rules import for_case
 from incidents.services import routing, signing
 
 from .guards import Guard
+from .insurance import HAS_POLICY
 
 S = CaseStatus
 
@@ -35,7 +37,6 @@ def _commission_reason(case):
 
 def _commission_reason_now(case) -> str:
     from flask_babel import get_locale
-    from flask_babel import gettext as _
 
     rule = (for_case(case).commission or {}).get(case.category.value)
     lang = str(get_locale() or "ru")
@@ -100,11 +101,8 @@ NOT_EXTENDED = Guard(
     lambda c: c.extension_days == 0,
     _l("The investigation deadline can be extended only once."),
 )
-HAS_POLICY = Guard(
-    "has_policy",
-    lambda c: c.organisation.insurer_id is not None and bool(c.organisation.policy_number),
-    _l("The employer's insurer and policy number must be on the organisation profile."),
-)
+
+
 OUTCOME_KNOWN = Guard(
     "outcome_known",
     lambda c: all(v.outcome is not None for v in c.victims),

@@ -15,22 +15,28 @@ from .case import (
     Witness,
 )
 from .enums import (
+    AnswerKind,
     BriefingType,
     CaseKind,
     CaseStatus,
     Category,
     CommissionRole,
+    DeliveryChannel,
+    DeliveryStatus,
     DocumentKind,
     Intoxication,
+    JobStatus,
     NoticeMethod,
     OrgKind,
     Outcome,
+    PackageStatus,
     Represents,
     Role,
     Severity,
     Sex,
     TrackKind,
 )
+from .insurance import Delivery, DeliveryAttempt, InsurerPackage, Job, PackageFile, Policy
 from .org import ApiToken, Organisation, User
 from .room import (
     CaseParticipant,
@@ -43,6 +49,12 @@ from .room import (
 )
 
 __all__ = [
+    "Delivery",
+    "DeliveryAttempt",
+    "InsurerPackage",
+    "Job",
+    "PackageFile",
+    "Policy",
     "Comment",
     "Evidence",
     "InterviewProtocol",
@@ -57,6 +69,11 @@ __all__ = [
     "Represents",
     "TrackKind",
     "ApiToken",
+    "AnswerKind",
+    "DeliveryChannel",
+    "DeliveryStatus",
+    "JobStatus",
+    "PackageStatus",
     "BriefingType",
     "Case",
     "CaseKind",

@@ -28,7 +28,7 @@ from .enums import (
     db_enum,
 )
 from .org import Organisation, User
-from .timeutil import utcnow
+from .timeutil import to_local, utcnow
 
 
 def _live(rows):
@@ -146,6 +146,25 @@ class Case(db.Model):
     @property
     def chair(self) -> CommissionMember | None:
         return next((m for m in self.commission if m.role == CommissionRole.chair), None)
+
+    @property
+    def policies(self) -> list:
+        """The employer's live policies, newest first."""
+        from .insurance import Policy
+
+        return list(
+            db.session.scalars(
+                db.select(Policy)
+                .where(Policy.employer_id == self.organisation_id, Policy.removed_at.is_(None))
+                .order_by(Policy.valid_from.desc(), Policy.id.desc())
+            )
+        )
+
+    @property
+    def policy(self):
+        """The employer's policy that covers the day of the accident (Bishkek time), if any."""
+        day = to_local(self.occurred_at).date()
+        return next((p for p in self.policies if p.covers(day)), None)
 
     def current_documents(self) -> list[GeneratedDocument]:
         return [d for d in self.documents if d.superseded_at is None]

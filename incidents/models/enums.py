@@ -125,3 +125,33 @@ def db_enum(cls, length: int = 24):
     from sqlalchemy import Enum
 
     return Enum(cls, native_enum=False, length=length, validate_strings=True)
+
+
+class PackageStatus(StrEnum):
+    building = "building"
+    ready = "ready"
+    failed = "failed"
+
+
+class AnswerKind(StrEnum):
+    acknowledged = "acknowledged"
+    rejected = "rejected"
+
+
+class DeliveryChannel(StrEnum):
+    inbox = "inbox"
+    email = "email"
+    webhook = "webhook"
+
+
+class DeliveryStatus(StrEnum):
+    pending = "pending"
+    delivered = "delivered"
+    failed = "failed"
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"

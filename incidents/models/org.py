@@ -28,11 +28,10 @@ class Organisation(db.Model):
     region: Mapped[str | None] = mapped_column(String(40))
     # the jurisdiction rule pack the organisation's cases follow
     rule_pack: Mapped[str] = mapped_column(String(10), default="kr", server_default="kr")
-    # Law 194: the employer's civil-liability insurer and its policy
-    insurer_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
-    policy_number: Mapped[str | None] = mapped_column(String(60))
-
-    insurer: Mapped[Organisation | None] = relationship(remote_side=[id])
+    # an insurer's channels for hand-off packages (Law 194): a mailbox and a signed webhook
+    notice_email: Mapped[str | None] = mapped_column(String(254))
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
+    webhook_secret: Mapped[str | None] = mapped_column(String(100))
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"
@@ -77,5 +76,6 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(default=False)
+    scopes: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     user: Mapped[User] = relationship()

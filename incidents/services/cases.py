@@ -27,7 +27,7 @@ from ..models import (
 from ..models.timeutil import local_to_utc, to_local, utcnow
 from ..permissions import can_edit_case, can_fire
 from ..rules import for_case
-from . import documents, routing, signing
+from . import documents, packages, routing, signing
 from .errors import Blocked, Conflict, Forbidden, Invalid, WrongState
 
 CHILDREN = {
@@ -275,6 +275,10 @@ def advance(
             documents.supersede(case, kind)
     for kind in accident.documents_for(trigger, case):
         documents.issue(case, kind, actor)
+    if trigger == "notify_insurer":
+        packages.create(case, actor)  # built and delivered by background jobs after the commit
+    if trigger == "reopen":
+        packages.supersede(case)
     if trigger == "draft_act":
         signing.open_round(case, actor)  # this version of the acts is the one to sign
     if trigger == "approve_act":

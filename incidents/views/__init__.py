@@ -11,6 +11,10 @@ from ..models.timeutil import to_local
 
 
 def register_views(app: Flask) -> None:
+    from . import (
+        api_cases,  # noqa: F401  (adds the case routes to the api blueprint)
+        api_packages,  # noqa: F401  (adds the insurer routes to the api blueprint)
+    )
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
@@ -18,6 +22,7 @@ def register_views(app: Flask) -> None:
     from .cases import bp as cases_bp
     from .comments import bp as comments_bp
     from .evidence import bp as evidence_bp
+    from .insurer import bp as insurer_bp
     from .invitations import bp as invitations_bp
     from .org import bp as org_bp
     from .protocols import bp as protocols_bp
@@ -36,6 +41,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(protocols_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(insurer_bp)
 
     @app.template_filter("local")
     def _local(dt, fmt="dd.MM.yyyy HH:mm"):

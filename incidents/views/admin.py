@@ -1,16 +1,20 @@
 """The administrator's pages: the mails the service wrote to its folder when no SMTP server is
-configured (so invitations still reach people on the embedded default)."""
+configured (so invitations still reach people on the embedded default), and the background
+jobs, where a job that failed for good shows its error and can be run again."""
 
 from __future__ import annotations
 
 import re
 from email import message_from_bytes, policy
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import jobs
+from ..extensions import db
 from ..mail import mail_dir
-from ..models import Role
+from ..models import Job, JobStatus, Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 _NAME = re.compile(r"^[A-Za-z0-9._-]+\.eml$")
@@ -47,3 +51,26 @@ def mail_message(name: str):
     if not _NAME.match(name) or not path.is_file():
         abort(404)
     return render_template("admin/message.html", mail=_read(path))
+
+
+@bp.get("/jobs")
+def jobs_page():
+    """The background jobs: the failed ones first (with their error), then the latest."""
+    failed = db.session.scalars(
+        db.select(Job).where(Job.status == JobStatus.failed).order_by(Job.id.desc()).limit(100)
+    ).all()
+    latest = db.session.scalars(
+        db.select(Job).where(Job.status != JobStatus.failed).order_by(Job.id.desc()).limit(50)
+    ).all()
+    return render_template("admin/jobs.html", failed=failed, latest=latest)
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+def retry_job(job_id: int):
+    job = db.session.get(Job, job_id)
+    if job is None or job.status != JobStatus.failed:
+        abort(404)
+    jobs.retry(job)
+    db.session.commit()
+    flash(_("The job is queued again."), "success")
+    return redirect(url_for(".jobs_page"), code=303)

@@ -1,45 +1,37 @@
-"""JSON API v1 (token authentication), mirroring the case screens for integrations.
+"""JSON API v1 (token authentication), mirroring the case screens for integrations: the
+blueprint, its authentication and scopes, its errors, the tokens and the OpenAPI document. The
+case routes are in api_cases.py; every module adding routes here is imported in register_views.
 
-Every request but token creation carries ``Authorization: Bearer <token>``; session cookies are
-never consulted. Input goes through the same WTForms forms as the HTML screens, writes through
-the same services, and access through incidents.permissions. One transaction per request: the
-view commits once at the end of a successful write and rolls back on any error."""
+Every request but token creation and the document carries ``Authorization: Bearer <token>``;
+session cookies are never consulted. Each view declares with `@openapi.operation` the token scope
+it needs, and a token without it is refused before the view runs. Input goes through the same
+WTForms forms as the HTML screens, writes through the same services, and access through
+incidents.permissions. One transaction per request: the view commits once at the end of a
+successful write and rolls back on any error."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, jsonify, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from forms.case import (
-    FORMS,
-    CaseForm,
-    DeliveryForm,
-    FindingsForm,
-    OutcomeForm,
-    TransitionForm,
-    VictimForm,
+from .. import openapi
+from ..auth import (
+    SCOPES,
+    find_user,
+    issue_token,
+    live_token,
+    role_scopes,
+    token_scopes,
+    verify_password,
 )
-from workflows import accident
-
-from .. import permissions
-from ..auth import find_user, issue_token, revoke_token, user_for_token, verify_password
 from ..extensions import csrf, db
-from ..models import Case, CaseStatus, Category, GeneratedDocument
-from ..models.timeutil import utcnow
-from ..rules import for_case
-from ..services import cases as case_service
-from ..services import deadlines
-from ..services import documents as document_service
 from ..services.errors import DomainError
 from . import api_json as js
+from . import api_schemas
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie, so nothing to forge
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MAX_PER_PAGE = 100
-_PUBLIC = {"api.create_token"}
 
 
 def _json_error(status: int, message, **extra):
@@ -77,7 +69,14 @@ def _rollback_on_error(exc):
         db.session.rollback()
 
 
-# -- authentication -------------------------------------------------------------------------
+@bp.url_value_preprocessor
+def _ids_in_range(endpoint, values):
+    # an id the database's INTEGER cannot hold names no row; asking would be a database error
+    if any(isinstance(v, int) and v > openapi.MAX_ID for v in (values or {}).values()):
+        abort(404)
+
+
+# -- authentication and scopes --------------------------------------------------------------
 
 
 def _bearer() -> str | None:
@@ -89,272 +88,153 @@ def _bearer() -> str | None:
 @bp.before_request
 def _authenticate():
     g.api_user = g.api_token = None
-    if request.endpoint in _PUBLIC:
+    spec = openapi.spec_of(current_app.view_functions.get(request.endpoint))
+    if spec is not None and spec.public:
         return None
     token = _bearer()
-    user = user_for_token(token) if token else None
-    if user is None:
+    row = live_token(token) if token else None
+    if row is None:
         response = jsonify(error=_("Please log in to open this page."))
         challenge = 'Bearer realm="api"'
         if token:
             challenge += ', error="invalid_token"'
         response.headers["WWW-Authenticate"] = challenge
         return response, 401
-    g.api_user, g.api_token = user, token
+    g.api_user, g.api_token = row.user, row
+    if spec is None:  # a view nobody described: no token may use it
+        return _json_error(403, _("You do not have access to this."))
+    if spec.scope is not None and spec.scope not in token_scopes(row):
+        response = jsonify(
+            error=_("This token lacks the scope %(scope)s needed here.", scope=spec.scope),
+            scope=spec.scope,
+        )
+        response.headers["WWW-Authenticate"] = (
+            f'Bearer realm="api", error="insufficient_scope", scope="{spec.scope}"'
+        )
+        return response, 403
     return None
 
 
-@bp.post("/tokens")
-def create_token():
-    data = js.body()
+# -- tokens ---------------------------------------------------------------------------------
+
+
+def _token_body_schema() -> dict:
+    days = current_app.config["API_TOKEN_DAYS"]
+    return {
+        "type": "object",
+        "properties": {
+            "email": {"type": "string", "minLength": 1},
+            "password": {"type": "string", "minLength": 1},
+            "scopes": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(SCOPES)},
+                "minItems": 1,
+                "description": "Default: every scope the user's role may use.",
+            },
+            "expires_in_days": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": days,
+                "description": f"Default: {days}.",
+            },
+        },
+        "required": ["email", "password"],
+    }
+
+
+def _token_request(data: dict) -> tuple[str, str, list[str] | None, int | None]:
+    """The fields of a token request, or a 400 naming every field that is wrong."""
     email, password = data.get("email"), data.get("password")
-    missing = {
+    scopes, days = data.get("scopes"), data.get("expires_in_days")
+    errors = {
         name: [_("This field is required.")]
         for name, value in (("email", email), ("password", password))
         if not isinstance(value, str) or not value.strip()
     }
-    js.check(missing)
+    for name, value in (("email", email), ("password", password)):
+        if name not in errors and not js.storable(value):  # no such e-mail, no such password
+            errors[name] = [_("This text contains a character that cannot be saved.")]
+    if scopes is not None:
+        if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+            errors["scopes"] = [_("The request could not be understood.")]
+        elif not scopes:
+            errors["scopes"] = [_("Name at least one scope.")]
+        elif unknown := [s for s in scopes if s not in SCOPES]:
+            errors["scopes"] = [
+                _(
+                    "Unknown scope: %(unknown)s. The scopes are: %(known)s.",
+                    unknown=", ".join(unknown),
+                    known=", ".join(SCOPES),
+                )
+            ]
+    longest = current_app.config["API_TOKEN_DAYS"]
+    if days is not None:
+        if isinstance(days, bool) or not isinstance(days, int):
+            errors["expires_in_days"] = [_("Enter a number.")]
+        elif not 1 <= days <= longest:
+            errors["expires_in_days"] = [
+                _("Enter a value from %(lo)s to %(hi)s.", lo=1, hi=longest)
+            ]
+    js.check(errors)
+    return email, password, scopes, days
+
+
+@bp.post("/tokens")
+@openapi.operation(
+    public=True,
+    body=_token_body_schema,
+    responses={201: "Token", 401: "Error", 403: "Error"},
+    tags=["tokens"],
+)
+def create_token():
+    """Create a bearer token for a user.
+
+    The token is shown once. It carries the scopes asked for (by default all its user's role
+    may use: an insurer's cases:read, packages:read and packages:ack, everyone else's
+    cases:read and cases:write) and lives `expires_in_days` (by default API_TOKEN_DAYS)."""
+    email, password, scopes, days = _token_request(js.body())
     user = find_user(email)
     if not verify_password(user, password):
         raise js.ApiError(401, _("Wrong e-mail or password."))
-    token, row = issue_token(user)
+    if scopes is not None and (denied := [s for s in scopes if s not in role_scopes(user.role)]):
+        raise js.ApiError(
+            403,
+            _("Your account cannot be given these scopes: %(scopes)s.", scopes=", ".join(denied)),
+            fields={"scopes": [_("Choose a value from the list.")]},
+        )
+    token, row = issue_token(user, scopes, days)
     db.session.commit()
-    return jsonify(token=token, expires_at=js.iso(row.expires_at)), 201
+    return jsonify(token=token, expires_at=js.iso(row.expires_at), scopes=row.scopes.split()), 201
 
 
 @bp.delete("/tokens/current")
+@openapi.operation(scope=None, responses={204: None}, tags=["tokens"])
 def revoke_current_token():
-    revoke_token(g.api_token)
+    """Revoke the token this request carries (any scope may)."""
+    g.api_token.revoked = True
     db.session.commit()
     return "", 204
 
 
-# -- helpers --------------------------------------------------------------------------------
+# -- the document ---------------------------------------------------------------------------
 
 
-def _load(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        abort(404)
-    if not permissions.can_view_case(g.api_user, case):
-        abort(403)
-    return case
+@bp.get("/openapi.json")
+@openapi.operation(public=True, responses={200: {"type": "object"}}, tags=["meta"])
+def openapi_document():
+    """This API's OpenAPI 3.1 document.
 
-
-def _case_json(case: Case, status: int = 200, **headers):
-    return jsonify(js.case_detail(case, g.api_user, for_case(case), utcnow())), status, headers
-
-
-def _part(part: str):
-    if part not in FORMS:
-        abort(404)
-    return FORMS[part]
-
-
-def _live_child(case: Case, part: str, child_id: int):
-    row = next((r for r in getattr(case, part) if r.id == child_id), None)
-    if row is None:
-        abort(404)
-    return row
-
-
-# -- cases ----------------------------------------------------------------------------------
-
-
-@bp.get("/cases")
-def list_cases():
-    user = g.api_user
-    query = db.select(Case).where(permissions.visible_cases(user))
-    status, category = js.choice_arg("status", CaseStatus), js.choice_arg("category", Category)
-    if status is not None:
-        query = query.where(Case.status == status)
-    if category is not None:
-        query = query.where(Case.category == category)
-    query = query.order_by(Case.reported_at.desc(), Case.id.desc())
-    page = js.page_arg("page", 1)
-    per_page = min(js.page_arg("per_page", current_app.config["CASES_PER_PAGE"]), MAX_PER_PAGE)
-    now = utcnow()
-    if request.args.get("overdue") in ("1", "true"):
-        # the legal clock is computed, not stored: filter the open cases in Python
-        open_cases = db.session.execute(
-            query.where(Case.status.not_in([CaseStatus.closed, CaseStatus.cancelled]))
-        ).scalars()
-        matching = [c for c in open_cases if deadlines.is_overdue(c, for_case(c), now)]
-        total, items = len(matching), matching[(page - 1) * per_page : page * per_page]
-    else:
-        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-        items, total = pagination.items, pagination.total
+    Generated from the code: every route of the API, its scope, its input and its output."""
     return jsonify(
-        items=[js.case_summary(c, for_case(c), now) for c in items],
-        page=page,
-        per_page=per_page,
-        total=total,
-        pages=max(1, -(-total // per_page)),
-    )
-
-
-@bp.post("/cases")
-def create_case():
-    user = g.api_user
-    if not permissions.can_create_case(user):
-        abort(403)
-    data = dict(js.body())
-    victim_data = data.pop("victim", None)
-    if not isinstance(victim_data, dict):
-        victim_data = {}
-    form, errors = js.validate(CaseForm, data)
-    victim, victim_errors = js.validate(VictimForm, victim_data, "victim.")
-    js.check({**errors, **victim_errors})  # both, so every error shows at once
-    case = case_service.report(user, form.to_dict(), victim.to_dict())
-    db.session.commit()
-    location = url_for(".get_case", case_id=case.id, _external=True)
-    return _case_json(case, 201, Location=location)
-
-
-@bp.get("/cases/<int:case_id>")
-def get_case(case_id: int):
-    return _case_json(_load(case_id))
-
-
-@bp.patch("/cases/<int:case_id>")
-def update_case(case_id: int):
-    case = _load(case_id)
-    form = js.valid(CaseForm, {**js.form_values(case, CaseForm.FIELDS), **js.body()})
-    case_service.update_case(case, g.api_user, form.to_dict(), form.opened_version())
-    db.session.commit()
-    return _case_json(case)
-
-
-@bp.put("/cases/<int:case_id>/findings")
-def put_findings(case_id: int):
-    case = _load(case_id)
-    form = js.valid(FindingsForm, js.body())
-    case_service.update_findings(case, g.api_user, form.to_dict(), form.opened_version())
-    db.session.commit()
-    return _case_json(case)
-
-
-# -- parts of the case ----------------------------------------------------------------------
-
-
-@bp.post("/cases/<int:case_id>/<part>")
-def add_child(case_id: int, part: str):
-    case = _load(case_id)
-    form = js.valid(_part(part), js.body())
-    row = case_service.add_child(case, g.api_user, part, form.to_dict(), form.opened_version())
-    db.session.commit()
-    location = url_for(".child", case_id=case.id, part=part, child_id=row.id, _external=True)
-    return _case_json(case, 201, Location=location)
-
-
-@bp.get("/cases/<int:case_id>/<part>/<int:child_id>")
-def child(case_id: int, part: str, child_id: int):
-    case = _load(case_id)
-    _part(part)
-    return jsonify(js.row(_live_child(case, part, child_id), js.CHILD_FIELDS[part]))
-
-
-@bp.patch("/cases/<int:case_id>/<part>/<int:child_id>")
-def update_child(case_id: int, part: str, child_id: int):
-    case = _load(case_id)
-    form_class = _part(part)
-    row = _live_child(case, part, child_id)
-    form = js.valid(form_class, {**js.form_values(row, form_class.FIELDS), **js.body()})
-    case_service.update_child(
-        case, g.api_user, part, child_id, form.to_dict(), form.opened_version()
-    )
-    db.session.commit()
-    return _case_json(case)
-
-
-@bp.delete("/cases/<int:case_id>/<part>/<int:child_id>")
-def remove_child(case_id: int, part: str, child_id: int):
-    case = _load(case_id)
-    _part(part)
-    _live_child(case, part, child_id)
-    data = js.body(optional=True)
-    if "version" not in data and request.args.get("version"):
-        data["version"] = request.args["version"]
-    form = js.valid(TransitionForm, {"version": data.get("version")})
-    case_service.remove_child(case, g.api_user, part, child_id, _int(form.version.data))
-    db.session.commit()
-    return _case_json(case)
-
-
-@bp.put("/cases/<int:case_id>/victims/<int:victim_id>/outcome")
-def put_outcome(case_id: int, victim_id: int):
-    case = _load(case_id)
-    _live_child(case, "victims", victim_id)
-    form = js.valid(OutcomeForm, js.body())
-    case_service.record_outcome(case, g.api_user, victim_id, form.to_dict(), form.opened_version())
-    db.session.commit()
-    return _case_json(case)
-
-
-@bp.put("/cases/<int:case_id>/notices/<int:notice_id>")
-def put_delivery(case_id: int, notice_id: int):
-    """Record how, when and to whom a notice went (and its acknowledgement)."""
-    case = _load(case_id)
-    if not any(n.id == notice_id for n in case.notices):
-        abort(404)
-    form = js.valid(DeliveryForm, js.body())
-    case_service.record_delivery(case, g.api_user, notice_id, form.to_dict(), form.opened_version())
-    db.session.commit()
-    return _case_json(case)
-
-
-# -- the workflow ---------------------------------------------------------------------------
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-@bp.post("/cases/<int:case_id>/triggers/<trigger>")
-def fire(case_id: int, trigger: str):
-    case = _load(case_id)
-    if trigger not in accident.TRIGGERS:
-        abort(404)
-    form = js.valid(TransitionForm, js.body(optional=True))
-    case_service.advance(
-        case,
-        g.api_user,
-        trigger,
-        comment=form.comment.data,
-        days=form.days.data,
-        order_number=form.order_number.data,
-        version=_int(form.version.data),
-    )
-    db.session.commit()
-    return _case_json(case)
-
-
-# -- documents ------------------------------------------------------------------------------
-
-
-@bp.get("/cases/<int:case_id>/documents")
-def list_documents(case_id: int):
-    case = _load(case_id)
-    docs = case.documents
-    if request.args.get("current") in ("1", "true"):
-        docs = case.current_documents()
-    return jsonify(items=[js.document(d) for d in docs])
-
-
-@bp.get("/documents/<int:document_id>")
-def download_document(document_id: int):
-    document = db.session.get(GeneratedDocument, document_id)
-    if document is None:
-        abort(404)
-    if not permissions.can_download(g.api_user, document):
-        abort(403)
-    return send_file(
-        document_service.store_path(document.sha256),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name=document.filename,
-        etag=document.sha256,
+        openapi.document(
+            bp.name,
+            title="Incident investigation API",
+            version="1",
+            description=(
+                "Accident investigation cases (Kyrgyz Republic labour law). Messages follow "
+                "Accept-Language (ky, ru, en). Datetimes are returned in UTC with Z; they are "
+                "accepted with an offset, or as Bishkek wall-clock time."
+            ),
+            components=api_schemas.components(),
+        )
     )

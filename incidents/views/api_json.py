@@ -20,6 +20,7 @@ from workflows import accident
 from .. import labels, permissions
 from ..models import Case, GeneratedDocument, User
 from ..models.timeutil import LOCAL_TZ, to_local
+from ..openapi import MAX_ID
 from ..services import deadlines as deadline_service
 
 # -- out ------------------------------------------------------------------------------------
@@ -223,11 +224,23 @@ def _local_datetime(text: str) -> str:
     time; anything else is left for the form to judge."""
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+        if parsed.tzinfo is None:
+            return text
+        return parsed.astimezone(LOCAL_TZ).replace(tzinfo=None).isoformat(timespec="seconds")
+    except (ValueError, OverflowError):  # past year 1 or 9999 in Bishkek: the form refuses it
         return text
-    if parsed.tzinfo is None:
-        return text
-    return parsed.astimezone(LOCAL_TZ).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def storable(text: str) -> bool:
+    """Text a database can keep: PostgreSQL refuses NUL characters, and a lone surrogate
+    (valid in a JSON string) is no UTF-8 at all."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def formdata(form_class, data: dict) -> tuple[MultiDict, dict]:
@@ -243,6 +256,9 @@ def formdata(form_class, data: dict) -> tuple[MultiDict, dict]:
             continue
         if isinstance(value, dict | list):
             errors[key] = [_("The request could not be understood.")]
+            continue
+        if isinstance(value, str) and not storable(value):
+            errors[key] = [_("This text contains a character that cannot be saved.")]
             continue
         if isinstance(value, bool):
             if issubclass(field_class, BooleanField):
@@ -287,7 +303,10 @@ class ApiError(Exception):
 def body(optional: bool = False) -> dict:
     if optional and not request.get_data():
         return {}
-    data = request.get_json(force=True, silent=True)
+    try:
+        data = request.get_json(force=True, silent=True)
+    except RecursionError:  # nested deeper than the JSON parser goes
+        data = None
     if not isinstance(data, dict):
         raise ApiError(400, _("The request could not be understood."))
     return data
@@ -314,13 +333,21 @@ def valid(form_class, data: dict):
     return form
 
 
-def page_arg(name: str, default: int) -> int:
+def page_arg(name: str, default: int, maximum: int = MAX_ID) -> int:
+    """A positive whole number from the query string; past `maximum` (an offset the database
+    cannot count to) it is refused, not tried."""
     raw = request.args.get(name)
     if raw in (None, ""):
         return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()):
         raise ApiError(
             400, _("The request could not be understood."), fields={name: [_("Enter a number.")]}
+        )
+    if len(raw.lstrip("0")) > len(str(maximum)) or not 1 <= int(raw) <= maximum:
+        raise ApiError(
+            400,
+            _("The request could not be understood."),
+            fields={name: [_("Enter a value from %(lo)s to %(hi)s.", lo=1, hi=maximum)]},
         )
     return int(raw)
 

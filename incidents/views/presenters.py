@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..labels import label
-from ..models import Case, Comment, Evidence, InterviewProtocol, SceneProtocol
+from ..models import Case, Comment, Evidence, InsurerPackage, InterviewProtocol, SceneProtocol
 from ..models.timeutil import to_local
 
 
@@ -29,6 +29,12 @@ def timeline(case: Case) -> list[tuple]:
     ):
         rows = db.session.scalars(db.select(model).where(model.case_id == case.id).order_by(stamp))
         events += [(getattr(r, stamp.key), kind, r) for r in rows]
+    for package in db.session.scalars(
+        db.select(InsurerPackage).where(InsurerPackage.case_id == case.id)
+    ):
+        events.append((package.created_at, "package", package))
+        if package.answered_at is not None:
+            events.append((package.answered_at, "answer", package))
     return sorted(events, key=lambda e: e[0])
 
 

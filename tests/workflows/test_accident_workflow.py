@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
 
 from incidents.models import CaseStatus, CommissionRole, Role
+from incidents.models.timeutil import to_local, utcnow
 from incidents.services import cases
 from incidents.services.errors import Blocked, Forbidden, Invalid, WrongState
 from tests import factories
@@ -214,11 +215,19 @@ def test_main_cause_is_required(app, world, db):
 def test_insurer_policy_and_outcome_guards(app, world, db):
     case = factories.make_case(world)
     factories.advance_to(case, world, "act_approved")
-    world.employer.policy_number = None
+    start = world.policy.valid_from
+    world.policy.valid_from = date(2090, 1, 1)  # the policy starts after the accident
     assert en(accident.blockers(case, "notify_insurer")) == [
-        "The employer's insurer and policy number must be on the organisation profile."
+        "No policy of the employer covers the accident date "
+        f"{to_local(case.occurred_at):%d.%m.%Y}: policy No. ГО-2026-00417 is valid 01.01.2090 "
+        f"to {world.policy.valid_to:%d.%m.%Y}. Add the policy in force on that day on the "
+        "organisation profile."
     ]
-    world.employer.policy_number = "ГО-1"
+    world.policy.removed_at = utcnow()
+    assert en(accident.blockers(case, "notify_insurer")) == [
+        "The employer has no insurance policy (Law No. 194). Add it on the organisation profile."
+    ]
+    world.policy.removed_at, world.policy.valid_from = None, start
     cases.advance(case, world.specialist, "notify_insurer")
     assert en(accident.blockers(case, "close")) == [
         "Record every victim's outcome before closing the case."

@@ -1,0 +1,254 @@
+"""Sending a ready package through the insurer's channels, and telling the employer the answer.
+
+Each channel is a `Delivery` of the package with every attempt recorded. The e-mail and the
+webhook are background jobs: an attempt that fails is logged with its error and the job is
+retried with exponential back-off (jobs.py); after the last attempt the delivery shows failed.
+
+The webhook POSTs the package (its JSON document, its manifest and a download address for every
+file) signed with HMAC-SHA256 over the timestamp and the body (incidents/webhooks.py)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from .. import jobs, webhooks
+from ..extensions import db
+from ..mail import send_mail
+from ..models import (
+    AnswerKind,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    InsurerPackage,
+    Organisation,
+    Role,
+    User,
+)
+from ..models.timeutil import to_local, utcnow
+from .notify import Mail, _language, _unique, case_url
+
+
+class DeliveryFailed(RuntimeError):
+    """One attempt failed; the job is retried."""
+
+
+def _base() -> str:
+    return (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+
+
+def inbox_url(package: InsurerPackage) -> str:
+    return f"{_base()}/insurer/packages/{package.uid}"
+
+
+def file_url(package: InsurerPackage, name: str) -> str:
+    return f"{_base()}/api/v1/packages/{package.uid}/files/{name}"
+
+
+def email_recipients(insurer: Organisation) -> list[str]:
+    """The insurer's notice mailbox, or else every active user of the insurer."""
+    if insurer.notice_email:
+        return [insurer.notice_email]
+    users = db.session.scalars(
+        db.select(User)
+        .where(User.organisation_id == insurer.id, User.role == Role.insurer, User.active)
+        .order_by(User.id)
+    )
+    return [u.email for u in users]
+
+
+def _attempt(delivery: Delivery, ok: bool, http_status=None, error=None) -> None:
+    delivery.attempts.append(
+        DeliveryAttempt(
+            number=len(delivery.attempts) + 1,
+            at=utcnow(),
+            ok=ok,
+            http_status=http_status,
+            error=error[:2000] if error else None,
+        )
+    )
+    if ok:
+        delivery.status, delivery.delivered_at = DeliveryStatus.delivered, utcnow()
+
+
+def _give_up(delivery_id: int, error: str) -> None:
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is not None and delivery.status == DeliveryStatus.pending:
+        delivery.status = DeliveryStatus.failed
+
+
+def _load(delivery_id: int) -> Delivery | None:
+    delivery = db.session.get(Delivery, delivery_id)
+    if delivery is None or delivery.status != DeliveryStatus.pending:
+        return None  # delivered already (a duplicate of the job) or given up
+    return delivery
+
+
+def _fail(delivery: Delivery, message: str, http_status: int | None = None):
+    """Record the failed attempt in its own commit (the job's retry must not erase it)."""
+    _attempt(delivery, False, http_status, message)
+    db.session.commit()
+    raise DeliveryFailed(message)
+
+
+# -- e-mail ---------------------------------------------------------------------------------
+
+
+def package_mail(package: InsurerPackage) -> tuple[str, str]:
+    """(subject, body) in Russian and in Kyrgyz: the mailbox may be read by either."""
+    case = package.case
+    subjects, bodies = [], []
+    for language in ("ru", "ky"):
+        with force_locale(language):
+            subjects.append(_("Case %(number)s: documents for the insurer", number=case.number))
+            bodies += [
+                _(
+                    "%(employer)s has sent the act and the notices of accident case %(number)s "
+                    "(accident of %(date)s, policy %(policy)s) for your decision on the "
+                    "insurance payment.",
+                    employer=case.organisation.name,
+                    number=case.number,
+                    date=to_local(case.occurred_at).strftime("%d.%m.%Y"),
+                    policy=package.policy.number,
+                ),
+                _(
+                    "Open the package, download the files and acknowledge it: %(url)s",
+                    url=inbox_url(package),
+                ),
+                "",
+            ]
+    return " / ".join(dict.fromkeys(subjects)), "\n".join(bodies)
+
+
+@jobs.job("deliver_email", on_give_up=_give_up)
+def deliver_email(delivery_id: int) -> None:
+    delivery = _load(delivery_id)
+    if delivery is None:
+        return
+    subject, body = package_mail(delivery.package)
+    try:
+        send_mail(
+            [a.strip() for a in (delivery.target or "").split(",") if a.strip()], subject, body
+        )
+    except Exception as exc:  # noqa: BLE001 - SMTP errors of every kind are one failed attempt
+        _fail(delivery, f"{type(exc).__name__}: {exc}")
+    _attempt(delivery, True)
+
+
+# -- webhook --------------------------------------------------------------------------------
+
+
+def webhook_body(delivery: Delivery) -> bytes:
+    from .packages import file_named, read_file
+
+    package = delivery.package
+    payload = {
+        "event": "package.ready",
+        "delivery": delivery.id,
+        "package": {
+            "uid": package.uid,
+            "version": package.version,
+            "case_id": package.case_id,
+            "case_number": package.case.number,
+            "ready_at": package.ready_at.isoformat() + "Z" if package.ready_at else None,
+            "manifest_sha256": package.manifest_sha256,
+            "pdf_note": package.pdf_note,
+        },
+        "manifest": json.loads(read_file(file_named(package, "manifest.json"))),
+        "data": json.loads(read_file(file_named(package, "package.json"))),
+        "files": [
+            {
+                "name": f.name,
+                "sha256": f.sha256,
+                "size": f.size,
+                "media_type": f.media_type,
+                "url": file_url(package, f.name),
+            }
+            for f in package.files
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+
+
+@jobs.job(
+    "deliver_webhook",
+    attempts="WEBHOOK_MAX_ATTEMPTS",
+    backoff="WEBHOOK_BACKOFF_SECONDS",
+    on_give_up=_give_up,
+)
+def deliver_webhook(delivery_id: int) -> None:
+    delivery = _load(delivery_id)
+    if delivery is None:
+        return
+    insurer = delivery.package.insurer
+    body = webhook_body(delivery)
+    request = urllib.request.Request(  # noqa: S310 - the insurer's registered http(s) URL
+        delivery.target,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "incidents-webhook/1",
+            webhooks.EVENT_HEADER: "package.ready",
+            webhooks.DELIVERY_HEADER: str(delivery.id),
+            webhooks.SIGNATURE_HEADER: webhooks.sign(insurer.webhook_secret, body),
+        },
+    )
+    timeout = current_app.config["WEBHOOK_TIMEOUT_SECONDS"]
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        _fail(delivery, f"HTTP {exc.code}: {exc.read(500).decode(errors='replace')}", exc.code)
+    except (urllib.error.URLError, OSError) as exc:
+        _fail(delivery, f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}")
+    if not 200 <= status < 300:
+        _fail(delivery, f"HTTP {status}", status)
+    _attempt(delivery, True, status)
+
+
+# -- the answer, to the employer ------------------------------------------------------------
+
+
+def answered(package: InsurerPackage) -> list[Mail]:
+    """The insurer acknowledged or rejected the package: tell the employer's staff."""
+    case = package.case
+    staff = db.session.scalars(
+        db.select(User)
+        .where(
+            User.organisation_id == case.organisation_id,
+            User.role.in_([Role.specialist, Role.head]),
+        )
+        .order_by(User.id)
+    )
+    mails = []
+    for user in _unique([case.created_by, *staff]):
+        with force_locale(_language(user)):
+            if package.answer == AnswerKind.acknowledged:
+                subject = _(
+                    "Case %(number)s: the insurer acknowledged the documents", number=case.number
+                )
+                lead = _(
+                    "%(insurer)s acknowledged receipt of the documents of accident case "
+                    "%(number)s.",
+                    insurer=package.insurer.name,
+                    number=case.number,
+                )
+            else:
+                subject = _(
+                    "Case %(number)s: the insurer rejected the documents", number=case.number
+                )
+                lead = _(
+                    "%(insurer)s rejected the documents of accident case %(number)s: %(reason)s",
+                    insurer=package.insurer.name,
+                    number=case.number,
+                    reason=package.answer_reason,
+                )
+            body = [lead, "", _("Open the case: %(url)s", url=case_url(case, "insurer")), ""]
+        mails.append((user.email, subject, "\n".join(body)))
+    return mails
