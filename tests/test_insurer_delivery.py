@@ -14,6 +14,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import redis
 
 from incidents import jobs, webhooks
 from incidents.models import DeliveryChannel, DeliveryStatus, Job, JobStatus, PackageStatus
@@ -192,7 +193,6 @@ def test_the_insurer_is_mailed_a_link_to_the_package(app, world, db):
 
 
 def test_a_job_goes_through_redis_and_a_worker_runs_it(app, world, db):
-    redis = pytest.importorskip("redis")
     client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
     try:
         client.ping()
