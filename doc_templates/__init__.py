@@ -16,11 +16,13 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined
 
 from .context import KINDS
+from .formatting import DISEASE_KINDS
 
 TEMPLATE_DIR = Path(__file__).parent
 LANGUAGES = ("ru", "ky")
 
 __all__ = [
+    "DISEASE_KINDS",
     "KINDS",
     "LANGUAGES",
     "TEMPLATE_DIR",

@@ -21,12 +21,18 @@ from .authoring.act_n1 import build_act_n1
 from .authoring.closure_summary import build_closure_summary
 from .authoring.commission_order import build_commission_order
 from .authoring.common import footer_text
+from .authoring.disease_act import build_disease_act
+from .authoring.disease_common import disease_footer_text
+from .authoring.disease_insurer_notice import build_disease_insurer_notice
+from .authoring.disease_notice import build_disease_notice
 from .authoring.dissent import build_dissent
 from .authoring.insurer_notice import build_insurer_notice
 from .authoring.interview_protocol import build_interview_protocol
 from .authoring.investigation_act import build_investigation_act
 from .authoring.notice import build_notice
 from .authoring.scene_protocol import build_scene_protocol
+from .authoring.working_conditions import build_working_conditions
+from .formatting import DISEASE_KINDS
 from .layout import new_document
 
 BUILDERS = {
@@ -39,6 +45,10 @@ BUILDERS = {
     "dissent": build_dissent,
     "scene_protocol": build_scene_protocol,
     "interview_protocol": build_interview_protocol,
+    "disease_notice": build_disease_notice,
+    "working_conditions": build_working_conditions,
+    "disease_act": build_disease_act,
+    "disease_insurer_notice": build_disease_insurer_notice,
 }
 assert tuple(BUILDERS) == KINDS
 
@@ -47,7 +57,10 @@ def build(kind: str, language: str):
     def t(ru: str, ky: str) -> str:
         return ru if language == "ru" else ky
 
-    doc = new_document(language, footer_text(t))
+    footer = disease_footer_text(t) if kind in DISEASE_KINDS else footer_text(t)
+    if kind == "dissent":  # a member's opinion on either kind of act
+        footer = f"{{% if disease %}}{disease_footer_text(t)}{{% else %}}{footer}{{% endif %}}"
+    doc = new_document(language, footer)
     BUILDERS[kind](doc, t)
     return doc
 

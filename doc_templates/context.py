@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from .context_disease import build_disease_context
 from .formatting import (
+    DISEASE_KINDS,
     FILL_LINE,
     KINDS,
     SIGN_LINE,
@@ -216,13 +218,21 @@ def _dissent(case, language, rules, now, member, dissent) -> dict:
     victims = [_victim(case, v, language, rules) for v in case.victims]
     numbers = [v["act_number"] for v in victims] or [case.number]
     points = [line.strip() for line in str(dissent or "").splitlines() if line.strip()]
-    return {
+    out = {
         "member": _member(member, language),
         "victims": victims,
         "act_number": ", ".join(numbers),
         "act_date": fmt_date(case.investigation_ended_at or now, language),
         "points": points or [DASH],
+        "disease": "",  # the template contract is strings only: "" is false, "yes" true
     }
+    if getattr(case, "is_disease", False):  # the opinion on an occupational-disease act
+        out.update(
+            disease="yes",
+            act_number=case.number,
+            category=label("disease_form", case.disease.form, language),
+        )
+    return out
 
 
 # -- protocols (PROCEDURE.md §5) -----------------------------------------------------------
@@ -346,13 +356,16 @@ def build_context(
     rather than the plain rule arithmetic. A dissenting opinion is a commission member's:
     pass `member` (a commission member row; required) and `dissent`, its text. A protocol
     (`scene_protocol`, `interview_protocol`) is of one `protocol` row (required); a scene
-    protocol also takes `photos`, the evidence rows attached to it."""
+    protocol also takes `photos`, the evidence rows attached to it. The occupational-disease
+    documents (DISEASE_KINDS) are built by context_disease.py: `victim` is the worker."""
     kind = str(getattr(kind, "value", kind))
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     if language not in NOT_GIVEN:
         raise ValueError(f"unsupported document language {language!r}")
     now = now or datetime.now(UTC)
+    if kind in DISEASE_KINDS:
+        return build_disease_context(case, kind, language, now=now, victim=victim)
     context = _common(case, language, rules, now)
     if kind == "act_n1":
         if victim is None:

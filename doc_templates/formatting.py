@@ -19,6 +19,13 @@ LOCAL_TZ = ZoneInfo("Asia/Bishkek")
 DATE = "dd.MM.yyyy"
 TIME = "HH:mm"
 DATETIME = "dd.MM.yyyy HH:mm"
+# The documents of an occupational-disease case (PROCEDURE.md section 4; context_disease.py).
+DISEASE_KINDS = (
+    "disease_notice",
+    "working_conditions",
+    "disease_act",
+    "disease_insurer_notice",
+)
 KINDS = (
     "notice",
     "commission_order",
@@ -29,6 +36,7 @@ KINDS = (
     "dissent",
     "scene_protocol",
     "interview_protocol",
+    *DISEASE_KINDS,
 )
 SHORT_CIRCUMSTANCES = 200
 

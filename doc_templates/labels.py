@@ -148,6 +148,74 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
         "ru": {"yes": "выполнено", "no": "не выполнено"},
         "ky": {"yes": "аткарылды", "no": "аткарылган жок"},
     },
+    # an occupational disease (context_disease.py)
+    "disease_form": {
+        "ru": {"acute": "острое", "chronic": "хроническое"},
+        "ky": {"acute": "катуу", "chronic": "өнөкөт"},
+    },
+    "exam_kind": {
+        "ru": {
+            "preliminary": "предварительный (при поступлении на работу)",
+            "periodic": "периодический",
+            "extraordinary": "внеочередной",
+        },
+        "ky": {
+            "preliminary": "алдын ала (ишке кирерде)",
+            "periodic": "мезгилдүү",
+            "extraordinary": "кезексиз",
+        },
+    },
+    # the commission's conclusion on the connection of the disease to work
+    "connected": {
+        "ru": {
+            "yes": "связано с работой (заболевание профессиональное)",
+            "no": "не связано с работой",
+            "unknown": "не определено",
+        },
+        "ky": {
+            "yes": "жумуш менен байланыштуу (оору кесиптик)",
+            "no": "жумуш менен байланыштуу эмес",
+            "unknown": "аныктала элек",
+        },
+    },
+    # the class of working conditions in the sanitary-hygienic description
+    "conditions_class": {
+        "ru": {
+            "1": "1 — оптимальный",
+            "2": "2 — допустимый",
+            "3.1": "3.1 — вредный (1-й степени)",
+            "3.2": "3.2 — вредный (2-й степени)",
+            "3.3": "3.3 — вредный (3-й степени)",
+            "3.4": "3.4 — вредный (4-й степени)",
+            "4": "4 — опасный",
+        },
+        "ky": {
+            "1": "1 — оптималдуу",
+            "2": "2 — жол берилген",
+            "3.1": "3.1 — зыяндуу (1-даража)",
+            "3.2": "3.2 — зыяндуу (2-даража)",
+            "3.3": "3.3 — зыяндуу (3-даража)",
+            "3.4": "3.4 — зыяндуу (4-даража)",
+            "4": "4 — коркунучтуу",
+        },
+    },
+    # the five copies of the occupational-disease act (PROCEDURE.md section 4, step 5)
+    "distribution": {
+        "ru": {
+            "worker": "Работник",
+            "employer": "Работодатель",
+            "sanitary_body": "Орган санитарно-эпидемиологического надзора",
+            "pathology_centre": "Центр профессиональной патологии",
+            "insurer": "Страховщик",
+        },
+        "ky": {
+            "worker": "Кызматкер",
+            "employer": "Иш берүүчү",
+            "sanitary_body": "Санитардык-эпидемиологиялык көзөмөл органы",
+            "pathology_centre": "Кесиптик патология борбору",
+            "insurer": "Камсыздандыруучу",
+        },
+    },
 }
 
 WHICH = tuple(LABELS)

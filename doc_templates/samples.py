@@ -16,7 +16,9 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from .context import build_context
+from .formatting import DISEASE_KINDS
 from .sample_rules import SampleRules
+from .samples_disease import sample_disease_context
 
 EMPLOYER_NAME = "ОсОО «Ак & Көк» <тест>"
 VICTIM_NAME = "Асанов Бакыт Төлөгөнович"
@@ -306,7 +308,10 @@ def sample_context(kind: str, language: str, *, rules=None, addressee=None) -> d
     notice: to `addressee`, by default NOTICE_ADDRESSEE; the investigation act: the group
     case; the dissenting opinion: the third member's, DISSENT_TEXT; the protocols:
     `sample_scene_protocol()` without photos, `sample_interview_protocol()` of the victim; the
-    acts list `sample_materials()`)."""
+    acts list `sample_materials()`; an occupational-disease document: the disease sample of
+    samples_disease.py)."""
+    if kind in DISEASE_KINDS:
+        return sample_disease_context(kind, language, rules=rules)
     case = sample_group_case() if kind == "investigation_act" else sample_case()
     return build_context(
         case,

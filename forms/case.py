@@ -312,6 +312,8 @@ class TransitionForm(FlaskForm):
     order_number = StringField(_l("Order number"), validators=[Optional(), length(40)])
 
 
+from .disease import DISEASE_FORMS  # noqa: E402 - it builds on _Base above
+
 FORMS = {
     "victims": VictimForm,
     "witnesses": WitnessForm,
@@ -319,4 +321,6 @@ FORMS = {
     "causes": CauseForm,
     "responsible": ResponsibleForm,
     "measures": MeasureForm,
+    # an occupational disease's rows
+    **DISEASE_FORMS,
 }

@@ -11,7 +11,6 @@ from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).parent / "translations"
-DIAGRAM = ROOT / "workflows" / "accident.md"
 
 
 def register_cli(app: Flask) -> None:
@@ -76,8 +75,10 @@ def register_cli(app: Flask) -> None:
 
     @workflows_group.command("diagram")
     def diagram():
-        """Rewrite workflows/accident.md from the transition table."""
-        from workflows.diagram import diagram_markdown
+        """Rewrite workflows/accident.md and disease.md from their transition tables."""
+        from workflows import accident, disease
+        from workflows.diagram import diagram_markdown, path
 
-        DIAGRAM.write_text(diagram_markdown(), encoding="utf-8")
-        click.echo(f"wrote {DIAGRAM}")
+        for flow in (accident, disease):
+            path(flow).write_text(diagram_markdown(flow), encoding="utf-8")
+            click.echo(f"wrote {path(flow)}")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from . import demo_disease
 from .auth import hash_password
 from .demo_data import DOMAIN, LIGHT_COMMISSION, SEVERE_COMMISSION, USERS, victim
 from .extensions import db
@@ -333,6 +334,8 @@ def load_demo(password: str | None = None):
     cases.update_child(
         c7, spec, "victims", c7.victims[0].id, {"medical_severity": Severity.severe}, None
     )
+    # 8, 9. occupational diseases: a chronic one under way, an acute one just registered
+    demo_disease.load(spec, orgs["employer"].name)
     db.session.commit()
     _remember(created)
     return created

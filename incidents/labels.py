@@ -9,11 +9,14 @@ from flask_babel import lazy_gettext as _l
 from .models import (
     AnswerKind,
     BriefingType,
+    CaseKind,
     CaseStatus,
     Category,
     CommissionRole,
     DeliveryChannel,
     DeliveryStatus,
+    DiseaseForm,
+    ExamKind,
     Intoxication,
     JobStatus,
     NoticeMethod,
@@ -28,7 +31,20 @@ from .models import (
 from .rules import load as load_rules
 
 LABELS = {
+    CaseKind: {
+        CaseKind.accident: _l("Accident"),
+        CaseKind.occupational_disease: _l("Occupational disease"),
+    },
+    DiseaseForm: {DiseaseForm.acute: _l("Acute"), DiseaseForm.chronic: _l("Chronic")},
+    ExamKind: {
+        ExamKind.preliminary: _l("Preliminary (on hiring)"),
+        ExamKind.periodic: _l("Periodic"),
+        ExamKind.extraordinary: _l("Extraordinary"),
+    },
     CaseStatus: {
+        CaseStatus.suspected: _l("Preliminary diagnosis registered"),
+        CaseStatus.conditions_described: _l("Working conditions described"),
+        CaseStatus.diagnosis_confirmed: _l("Final diagnosis made"),
         CaseStatus.reported: _l("Reported"),
         CaseStatus.notified: _l("Notices sent"),
         CaseStatus.commission_formed: _l("Commission formed"),
@@ -77,6 +93,9 @@ LABELS = {
         Represents.state_inspector: _l("State labour inspectorate"),
         Represents.trade_union: _l("Trade union"),
         Represents.victim: _l("The victim or a trusted person"),
+        Represents.sanitary_body: _l("Sanitary body"),
+        Represents.health_organisation: _l("Health organisation"),
+        Represents.insurer: _l("Insurer"),
         Represents.other: _l("Other"),
     },
     NoticeMethod: {
@@ -129,6 +148,8 @@ LABELS = {
 }
 
 TRIGGER_LABELS = {
+    "describe_conditions": _l("Record the description of the working conditions"),
+    "confirm_diagnosis": _l("Record the final diagnosis"),
     "notify": _l("Send notices"),
     "form_commission": _l("Form the commission"),
     "reform_commission": _l("Re-form the commission"),
@@ -158,6 +179,10 @@ DOCUMENT_LABELS = {
     "dissent": _l("Dissenting opinion"),
     "scene_protocol": _l("Scene inspection protocol"),
     "interview_protocol": _l("Interview protocol"),
+    "disease_notice": _l("Registration of the preliminary-diagnosis notice"),
+    "working_conditions": _l("Description of the working conditions"),
+    "disease_act": _l("Act on the case of an occupational disease"),
+    "disease_insurer_notice": _l("Notice to the insurer of an occupational disease"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, false, or_
 
-from workflows import accident
+import workflows
 
 from .extensions import db
 from .models import (
@@ -95,11 +95,13 @@ def _area(user: User) -> str | None:
 
 def _inspects(user: User, case: Case) -> bool:
     """The state labour inspector investigates the severe, fatal and group accidents of the
-    employers in the inspectorate's region (Law 167 art. 17)."""
+    employers in the inspectorate's region (Law 167 art. 17). An occupational disease (no
+    category) is the sanitary body's: the inspector sees it only by invitation."""
     return (
         user.role == Role.inspector
         and _area(user) is not None
         and _area(user) == case.organisation.region
+        and case.category is not None
         and case.category != Category.light
     )
 
@@ -173,7 +175,7 @@ def can_edit_organisation(user: User, organisation) -> bool:
 
 
 def can_fire(user: User, case: Case, trigger: str) -> bool:
-    if not (can_view_case(user, case) and accident.may_fire(user.role, trigger)):
+    if not (can_view_case(user, case) and workflows.for_case(case).may_fire(user.role, trigger)):
         return False
     # a person who has the case only by invitation acts only where they may edit it
     return _views_by_role(user, case) or can_edit_case(user, case)

@@ -21,7 +21,7 @@ from incidents.extensions import db
 from incidents.services import cases as case_service
 from incidents.services import packages as package_service
 
-from . import factories
+from . import disease_factories, factories
 from .test_api import new_case_body
 
 # random examples per operation (half valid, half not), besides the boundary cases schemathesis
@@ -66,13 +66,19 @@ def fuzz_world(app, world, client, request):
     case_service.add_child(case, world.specialist, "witnesses", {"full_name": "Нурлан"}, None)
     factories.make_case(world)
     factories.make_case(world, category="severe")
+    # an occupational disease with a row of each of its own parts
+    disease = disease_factories.make_disease_case(world)
+    disease_factories.describe_conditions(disease, world.specialist)
     db.session.commit()
     world.ids = {
         "case_id": case.id,
         "victim_id": case.victims[0].id,
         "notice_id": case.notices[0].id,
         "document_id": case.documents[0].id,
-        **{part: getattr(case, part)[0].id for part in FORMS},
+        **{
+            part: (getattr(case, part) or getattr(disease, part))[0].id
+            for part in FORMS
+        },
     }
     if "/packages" in request.node.name:
         app.config["SOFFICE_BINARY"] = ""  # PDF copies take seconds each; not what is tested

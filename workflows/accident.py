@@ -24,6 +24,7 @@ from incidents.models.timeutil import utcnow
 from incidents.rules import for_case
 from incidents.services import routing, signing
 
+from . import guards
 from .guards import Guard
 from .insurance import HAS_POLICY
 
@@ -123,6 +124,19 @@ ALL_SIGNED = Guard(
     _l("Every commission member with an account must sign this version of the act first."),
 )
 
+# the accident's states (the disease's first three are not among them)
+STATES = [
+    S.reported,
+    S.notified,
+    S.commission_formed,
+    S.investigating,
+    S.suspended,
+    S.act_drafted,
+    S.act_approved,
+    S.insurer_notified,
+    S.closed,
+    S.cancelled,
+]
 _OPEN = [S.reported, S.notified, S.commission_formed, S.investigating, S.suspended, S.act_drafted]
 
 TRANSITIONS = [
@@ -336,7 +350,7 @@ def _record(event):
 
 
 MACHINE_CONFIG = dict(
-    states=S,
+    states=STATES,
     transitions=[{**t, "after": _EFFECTS.get(t["trigger"], [])} for t in TRANSITIONS],
     auto_transitions=False,
     send_event=True,
@@ -353,19 +367,12 @@ def fire(case, trigger: str, **kwargs) -> bool:
 
 def available(case) -> list[str]:
     """Triggers defined from the case's current state, in table order."""
-    possible = set(machine.get_triggers(case.status.name))
-    return [t for t in TRIGGERS if t in possible]
+    return guards.available(machine, TRIGGERS, case)
 
 
 def blockers(case, trigger: str) -> list:
     """The reasons (lazy strings) why the guards of `trigger` fail now; empty when it can fire."""
-    reasons = []
-    for t in machine.events[trigger].transitions.get(case.status.name, []):
-        for cond in t.conditions:
-            guard = cond.func
-            if isinstance(guard, Guard) and bool(guard.check(case)) != cond.target:
-                reasons.append(guard.reason_for(case))
-    return reasons
+    return guards.blockers(machine, case, trigger)
 
 
 def may_fire(role: Role, trigger: str) -> bool:

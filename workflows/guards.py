@@ -25,3 +25,20 @@ class Guard:
     @property
     def __name__(self) -> str:  # transitions' diagram code reads __name__ of callables
         return self.name
+
+
+def available(machine, triggers, case) -> list[str]:
+    """Triggers defined from the case's current state, in table order."""
+    possible = set(machine.get_triggers(case.status.name))
+    return [t for t in triggers if t in possible]
+
+
+def blockers(machine, case, trigger: str) -> list:
+    """The reasons (lazy strings) why the guards of `trigger` fail now; empty when it can fire."""
+    reasons = []
+    for t in machine.events[trigger].transitions.get(case.status.name, []):
+        for cond in t.conditions:
+            guard = cond.func
+            if isinstance(guard, Guard) and bool(guard.check(case)) != cond.target:
+                reasons.append(guard.reason_for(case))
+    return reasons

@@ -14,6 +14,7 @@ from .case import (
     Victim,
     Witness,
 )
+from .disease import DiseaseFile, Exposure, HarmfulFactor, MedicalExam
 from .enums import (
     AnswerKind,
     BriefingType,
@@ -23,7 +24,9 @@ from .enums import (
     CommissionRole,
     DeliveryChannel,
     DeliveryStatus,
+    DiseaseForm,
     DocumentKind,
+    ExamKind,
     Intoxication,
     JobStatus,
     NoticeMethod,
@@ -49,6 +52,12 @@ from .room import (
 )
 
 __all__ = [
+    "DiseaseFile",
+    "DiseaseForm",
+    "Exposure",
+    "ExamKind",
+    "HarmfulFactor",
+    "MedicalExam",
     "Delivery",
     "DeliveryAttempt",
     "InsurerPackage",

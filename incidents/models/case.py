@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .disease import DiseaseParts
 from .enums import (
     BriefingType,
     CaseKind,
@@ -27,15 +28,16 @@ from .enums import (
     TrackKind,
     db_enum,
 )
+from .insurance import Insured
 from .org import Organisation, User
-from .timeutil import to_local, utcnow
+from .timeutil import utcnow
 
 
 def _live(rows):
     return [r for r in rows if r.removed_at is None]
 
 
-class Case(db.Model):
+class Case(DiseaseParts, Insured, db.Model):
     __tablename__ = "case_file"
     __table_args__ = (UniqueConstraint("organisation_id", "year", "seq"),)
 
@@ -44,7 +46,8 @@ class Case(db.Model):
     year: Mapped[int]
     seq: Mapped[int]
     kind: Mapped[CaseKind] = mapped_column(db_enum(CaseKind), default=CaseKind.accident)
-    category: Mapped[Category] = mapped_column(db_enum(Category))
+    # an accident's category; None for an occupational disease (see disease.form)
+    category: Mapped[Category | None] = mapped_column(db_enum(Category))
     status: Mapped[CaseStatus] = mapped_column(db_enum(CaseStatus), index=True)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -107,6 +110,11 @@ class Case(db.Model):
         back_populates="case", order_by="GeneratedDocument.id"
     )
     transitions: Mapped[list[CaseTransition]] = relationship(order_by="CaseTransition.id")
+    # an occupational disease: its file, the occupational route, the factors, the examinations
+    disease = relationship("DiseaseFile", uselist=False)
+    exposures_all = relationship("Exposure", order_by="Exposure.id")
+    factors_all = relationship("HarmfulFactor", order_by="HarmfulFactor.id")
+    exams_all = relationship("MedicalExam", order_by="MedicalExam.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -146,25 +154,6 @@ class Case(db.Model):
     @property
     def chair(self) -> CommissionMember | None:
         return next((m for m in self.commission if m.role == CommissionRole.chair), None)
-
-    @property
-    def policies(self) -> list:
-        """The employer's live policies, newest first."""
-        from .insurance import Policy
-
-        return list(
-            db.session.scalars(
-                db.select(Policy)
-                .where(Policy.employer_id == self.organisation_id, Policy.removed_at.is_(None))
-                .order_by(Policy.valid_from.desc(), Policy.id.desc())
-            )
-        )
-
-    @property
-    def policy(self):
-        """The employer's policy that covers the day of the accident (Bishkek time), if any."""
-        day = to_local(self.occurred_at).date()
-        return next((p for p in self.policies if p.covers(day)), None)
 
     def current_documents(self) -> list[GeneratedDocument]:
         return [d for d in self.documents if d.superseded_at is None]

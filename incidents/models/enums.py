@@ -24,6 +24,18 @@ class OrgKind(StrEnum):
 
 class CaseKind(StrEnum):
     accident = "accident"
+    occupational_disease = "occupational_disease"  # Law No. 167 art. 1
+
+
+class DiseaseForm(StrEnum):
+    acute = "acute"
+    chronic = "chronic"
+
+
+class ExamKind(StrEnum):
+    preliminary = "preliminary"  # on hiring
+    periodic = "periodic"
+    extraordinary = "extraordinary"
 
 
 class Category(StrEnum):
@@ -34,6 +46,11 @@ class Category(StrEnum):
 
 
 class CaseStatus(StrEnum):
+    # an occupational disease: preliminary diagnosis, working conditions, final diagnosis
+    suspected = "suspected"
+    conditions_described = "conditions_described"
+    diagnosis_confirmed = "diagnosis_confirmed"
+    # an accident
     reported = "reported"
     notified = "notified"
     commission_formed = "commission_formed"
@@ -91,6 +108,10 @@ class Represents(StrEnum):
     state_inspector = "state_inspector"
     trade_union = "trade_union"
     victim = "victim"  # the victim or a trusted person (Law art. 6)
+    # an occupational-disease commission (PROCEDURE.md section 4)
+    sanitary_body = "sanitary_body"
+    health_organisation = "health_organisation"
+    insurer = "insurer"
     other = "other"
 
 
@@ -118,6 +139,11 @@ class DocumentKind(StrEnum):
     dissent = "dissent"
     scene_protocol = "scene_protocol"
     interview_protocol = "interview_protocol"
+    # an occupational disease
+    disease_notice = "disease_notice"  # registration of the preliminary-diagnosis notice
+    working_conditions = "working_conditions"  # the sanitary body's description
+    disease_act = "disease_act"
+    disease_insurer_notice = "disease_insurer_notice"
 
 
 def db_enum(cls, length: int = 24):

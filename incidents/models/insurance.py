@@ -14,7 +14,30 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .enums import AnswerKind, DeliveryChannel, DeliveryStatus, JobStatus, PackageStatus, db_enum
 from .org import Organisation, User
-from .timeutil import utcnow
+from .timeutil import to_local, utcnow
+
+
+class Insured:
+    """What a Case knows of its employer's insurance."""
+
+    @property
+    def policies(self) -> list:
+        """The employer's live policies, newest first."""
+        from .insurance import Policy
+
+        return list(
+            db.session.scalars(
+                db.select(Policy)
+                .where(Policy.employer_id == self.organisation_id, Policy.removed_at.is_(None))
+                .order_by(Policy.valid_from.desc(), Policy.id.desc())
+            )
+        )
+
+    @property
+    def policy(self):
+        """The employer's policy that covers the day of the accident (Bishkek time), if any."""
+        day = to_local(self.occurred_at).date()
+        return next((p for p in self.policies if p.covers(day)), None)
 
 
 class Policy(db.Model):

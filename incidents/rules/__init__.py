@@ -17,6 +17,13 @@ Pack format (see the header comment of kr.toml for the full description):
                                  late_starts, late_basis, late_verified
   [[notices]]                    addressee, title, when, due, basis, verified
   [commission.<category>]        chair, must_include, basis, verified (or same_as)
+  [disease]                      optional: the occupational-disease case (see below)
+    [disease.deadlines.<key>]    as [deadlines.<key>], but `duration` is keyed by the disease
+                                 form (acute, chronic): a rule applies to the forms it names
+    [disease.commission]         chair, must_include, basis, verified
+    [[disease.icd10]]            code, label: the names of the ICD-10 codes the pack knows (a
+                                 code not listed is still allowed); taken from the `include`d
+                                 pack when not written, `icd10 = []` stays empty
 Durations: "<n>h" hours, "<n>d" calendar days, "<n>wd" working days, "<n>mo" months."""
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from .calendar import WEEKENDS_ONLY, Calendar, calendar_for
 
 RULES_DIR = Path(__file__).parent
 CATEGORIES = ("light", "severe", "fatal", "group")
+FORMS = ("acute", "chronic")  # of an occupational disease
 LANGUAGES = ("ru", "ky", "en")
 CODE_LISTS = ("person_categories", "event_types", "causes", "regions")
 NOTICE_WHEN = ("always", "death", "hazardous_facility")
@@ -39,6 +47,7 @@ _DURATION = re.compile(r"^(\d+)(h|d|wd|mo)$")
 
 __all__ = [
     "CATEGORIES",
+    "FORMS",
     "Calendar",
     "Code",
     "CommissionRule",
@@ -93,6 +102,7 @@ class DeadlineRule:
     title: dict[str, str]
     starts: str
     stops: str
+    # keyed by accident category (`[deadlines]`) or by disease form (`[disease.deadlines]`)
     duration: dict[str, Duration]
     basis: dict[str, str]
     verified: bool
@@ -100,6 +110,15 @@ class DeadlineRule:
     # the late-reported track: the same deadline counted from another timestamp, with its
     # own duration and basis (a DeadlineRule with the same key)
     late: DeadlineRule | None = None
+
+    def applies_to(self, key: str | None) -> bool:
+        """Whether the rule runs for this category or disease form."""
+        return key is not None and key in self.duration
+
+    def duration_for(self, key: str | None) -> Duration | None:
+        """The duration for a category (an accident rule) or a disease form (a disease rule);
+        None when the rule does not apply to it. Enum members work as keys too."""
+        return self.duration.get(key) if key is not None else None
 
 
 @dataclass(frozen=True)
@@ -159,6 +178,10 @@ class RulePack:
     jurisdiction: str = "KG"  # ISO country code ("KG", "RU", "KZ")
     timezone: str | None = None
     victim_fault_percent: bool = False  # the act may set the victim's share of fault in %
+    # the occupational-disease case ([disease]); empty / None for a pack without it
+    disease_deadlines: tuple[DeadlineRule, ...] = ()
+    disease_commission: CommissionRule | None = None
+    icd10: tuple[Code, ...] = ()  # a code list: code_list("icd10"), label("icd10", …)
 
     @property
     def calendar(self) -> Calendar:
@@ -166,6 +189,13 @@ class RulePack:
 
     def deadline(self, key: str) -> DeadlineRule | None:
         return next((d for d in self.deadlines if d.key == key), None)
+
+    def disease_deadline(self, key: str) -> DeadlineRule | None:
+        return next((d for d in self.disease_deadlines if d.key == key), None)
+
+    def disease_deadlines_for(self, form: str | None) -> list[DeadlineRule]:
+        """The disease deadlines that run for a case of this form ("acute", "chronic")."""
+        return [d for d in self.disease_deadlines if d.applies_to(form)]
 
     def notices_for(self, category: str, *, death: bool, hazardous_facility: bool):
         return [
@@ -217,6 +247,10 @@ def _read(name: str, directory=None, _seen: tuple[str, ...] = ()) -> dict:
         for which in CODE_LISTS:
             if which not in raw and which in parent:
                 raw[which] = parent[which]
+        # the ICD-10 names too, for a pack with a [disease] part that lists none of its own
+        disease, inherited = raw.get("disease"), parent.get("disease") or {}
+        if isinstance(disease, dict) and "icd10" not in disease and "icd10" in inherited:
+            disease["icd10"] = inherited["icd10"]
     return raw
 
 
@@ -236,17 +270,20 @@ def _notice(raw, cal: Calendar) -> NoticeRule:
     )
 
 
+def _commission_rule(rule: dict) -> CommissionRule:
+    return CommissionRule(
+        chair=rule["chair"],
+        must_include=tuple(rule.get("must_include", ())),
+        basis=rule["basis"],
+        verified=rule.get("verified", False),
+    )
+
+
 def _commission(raw: dict) -> dict[str, CommissionRule]:
-    rules = {}
-    for category, rule in raw.items():
-        rule = raw[rule["same_as"]] if "same_as" in rule else rule
-        rules[category] = CommissionRule(
-            chair=rule["chair"],
-            must_include=tuple(rule.get("must_include", ())),
-            basis=rule["basis"],
-            verified=rule.get("verified", False),
-        )
-    return rules
+    return {
+        category: _commission_rule(raw[rule["same_as"]] if "same_as" in rule else rule)
+        for category, rule in raw.items()
+    }
 
 
 def _deadline(key: str, d: dict, cal: Calendar) -> DeadlineRule:
@@ -281,6 +318,7 @@ def load(name: str = "kr", directory: str | Path | None = None) -> RulePack:
     raw = _read(name, directory)
     cal = calendar_for(raw.get("jurisdiction"), raw.get("timezone"))
     limits = raw["limits"]
+    disease = raw.get("disease", {})
     return RulePack(
         name=name,
         title=raw["name"],
@@ -301,6 +339,13 @@ def load(name: str = "kr", directory: str | Path | None = None) -> RulePack:
         jurisdiction=raw["jurisdiction"],
         timezone=raw.get("timezone"),
         victim_fault_percent=limits.get("victim_fault_percent", False),
+        disease_deadlines=tuple(
+            _deadline(k, d, cal) for k, d in disease.get("deadlines", {}).items()
+        ),
+        disease_commission=(
+            _commission_rule(disease["commission"]) if "commission" in disease else None
+        ),
+        icd10=_codes(disease.get("icd10", ())),
     )
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import tomllib
 
-from . import CATEGORIES, CODE_LISTS, LANGUAGES, NOTICE_WHEN, Duration, _read
+from . import CATEGORIES, CODE_LISTS, FORMS, LANGUAGES, NOTICE_WHEN, Duration, _read
+from .icd10 import valid as valid_icd10
+
+# Case properties a clock may run by besides the timestamp columns of case_file: the disease
+# case's clock, kept on its disease_file row (incidents/models/case.py)
+CASE_TIMESTAMP_PROPERTIES = ("conditions_described_at", "diagnosis_confirmed_at")
+DISEASE_PARTS = ("deadlines", "commission", "icd10")
 
 
 def validate(name: str, directory=None) -> list[str]:
@@ -41,6 +47,8 @@ class _Checker:
     def timestamp(self, where: str, value) -> None:
         from ..models import Case
 
+        if value in CASE_TIMESTAMP_PROPERTIES and isinstance(getattr(Case, value, None), property):
+            return
         column = Case.__table__.columns.get(value) if isinstance(value, str) else None
         if column is None or not str(column.type).upper().startswith(("DATETIME", "TIMESTAMP")):
             self.err(where, f"{value!r} is not a timestamp column of case_file")
@@ -52,6 +60,7 @@ class _Checker:
         self.notices()
         self.commission()
         self.code_lists()
+        self.disease()
         return self.errors
 
     def header(self) -> None:
@@ -90,28 +99,39 @@ class _Checker:
             self.err("deadlines", "no deadlines")
             return
         for key, d in deadlines.items():
-            where = f"deadlines.{key}"
-            self.texts(where, d.get("title"), "title")
-            self.texts(where, d.get("basis"), "basis")
-            self.timestamp(f"{where}.starts", d.get("starts"))
-            self.timestamp(f"{where}.stops", d.get("stops"))
-            durations = d.get("duration")
-            if not isinstance(durations, dict):
-                self.err(f"{where}.duration", "must be a table per category")
-                durations = {}
-            for cat in CATEGORIES:
-                if cat not in durations:
-                    self.err(f"{where}.duration", f"no duration for {cat}")
-            for cat, value in durations.items():
-                if cat not in CATEGORIES:
-                    self.err(f"{where}.duration", f"unknown category {cat!r}")
-                self.duration(f"{where}.duration.{cat}", value)
-            if "late_duration" in d:
-                self.duration(f"{where}.late_duration", d["late_duration"])
-                self.timestamp(f"{where}.late_starts", d.get("late_starts", "reported_at"))
-                self.texts(where, d.get("late_basis"), "late_basis")
-            elif any(k.startswith("late_") for k in d):
-                self.err(where, "late_* keys without late_duration")
+            self.deadline(f"deadlines.{key}", d, CATEGORIES, "category", every=True)
+
+    def deadline(self, where: str, d, keys: tuple[str, ...], per: str, *, every: bool) -> None:
+        """One deadline rule, its durations keyed by `keys` (categories or disease forms):
+        every one of them (an accident rule), or those it applies to, at least one (a disease
+        rule)."""
+        if not isinstance(d, dict):
+            self.err(where, "must be a table")
+            return
+        self.texts(where, d.get("title"), "title")
+        self.texts(where, d.get("basis"), "basis")
+        self.timestamp(f"{where}.starts", d.get("starts"))
+        self.timestamp(f"{where}.stops", d.get("stops"))
+        durations = d.get("duration")
+        if not isinstance(durations, dict):
+            self.err(f"{where}.duration", f"must be a table per {per}")
+            durations = {}
+        if every:
+            for key in keys:
+                if key not in durations:
+                    self.err(f"{where}.duration", f"no duration for {key}")
+        elif not durations:
+            self.err(f"{where}.duration", f"no duration for any {per} ({', '.join(keys)})")
+        for key, value in durations.items():
+            if key not in keys:
+                self.err(f"{where}.duration", f"unknown {per} {key!r}")
+            self.duration(f"{where}.duration.{key}", value)
+        if "late_duration" in d:
+            self.duration(f"{where}.late_duration", d["late_duration"])
+            self.timestamp(f"{where}.late_starts", d.get("late_starts", "reported_at"))
+            self.texts(where, d.get("late_basis"), "late_basis")
+        elif any(k.startswith("late_") for k in d):
+            self.err(where, "late_* keys without late_duration")
 
     def notices(self) -> None:
         seen = set()
@@ -138,13 +158,10 @@ class _Checker:
                 )
 
     def commission(self) -> None:
-        from ..models.enums import Represents
-
         raw = self.raw.get("commission")
         if not isinstance(raw, dict):
             self.err("commission", "the [commission] tables are missing")
             return
-        parties = {r.value for r in Represents}
         for cat in CATEGORIES:
             if cat not in raw:
                 self.err("commission", f"no rule for {cat}")
@@ -157,12 +174,21 @@ class _Checker:
                 if not isinstance(target, dict) or "same_as" in target:
                     self.err(where, f"same_as {rule['same_as']!r} names no rule")
                 continue
-            if rule.get("chair") not in parties:
-                self.err(f"{where}.chair", f"{rule.get('chair')!r} is not one of {sorted(parties)}")
-            for party in rule.get("must_include", ()):
-                if party not in parties:
-                    self.err(f"{where}.must_include", f"{party!r} is not a party")
-            self.texts(where, rule.get("basis"), "basis")
+            self.commission_rule(where, rule)
+
+    def commission_rule(self, where: str, rule) -> None:
+        from ..models.enums import Represents
+
+        if not isinstance(rule, dict):
+            self.err(where, "must be a table")
+            return
+        parties = {r.value for r in Represents}
+        if rule.get("chair") not in parties:
+            self.err(f"{where}.chair", f"{rule.get('chair')!r} is not one of {sorted(parties)}")
+        for party in rule.get("must_include", ()):
+            if party not in parties:
+                self.err(f"{where}.must_include", f"{party!r} is not a party")
+        self.texts(where, rule.get("basis"), "basis")
 
     def code_lists(self) -> None:
         for which in CODE_LISTS:
@@ -173,10 +199,50 @@ class _Checker:
                 continue
             if not items and which != "regions":
                 self.err(which, "empty")
-            codes = set()
-            for item in items:
-                code = item.get("code")
-                if not code or code in codes:
-                    self.err(which, f"code {code!r} missing or repeated")
-                codes.add(code)
-                self.texts(f"{which}[{code}]", item.get("label"), "label")
+            self.codes(which, items)
+
+    def codes(self, which: str, items, shape=None, shape_text: str = "") -> None:
+        """The items of a code list: each code present and listed once, labelled in every
+        language, and of the list's shape when it has one."""
+        if not isinstance(items, list):
+            self.err(which, "must be a list of [[tables]] with code and label")
+            return
+        codes = set()
+        for item in items:
+            code = item.get("code") if isinstance(item, dict) else None
+            if not code or code in codes:
+                self.err(which, f"code {code!r} missing or repeated")
+            elif shape is not None and not shape(code):
+                self.err(f"{which}[{code}]", f"{code!r} is not {shape_text}")
+            codes.add(code)
+            label = item.get("label") if isinstance(item, dict) else None
+            self.texts(f"{which}[{code}]", label, "label")
+
+    def disease(self) -> None:
+        """The optional [disease] part: deadlines keyed by form, the commission, ICD-10 names."""
+        raw = self.raw.get("disease")
+        if raw is None:
+            return
+        if not isinstance(raw, dict):
+            self.err("disease", "must be a table")
+            return
+        for key in raw:
+            if key not in DISEASE_PARTS:
+                self.err(f"disease.{key}", f"unknown part: expected {', '.join(DISEASE_PARTS)}")
+        deadlines = raw.get("deadlines")
+        if not isinstance(deadlines, dict) or not deadlines:
+            self.err("disease.deadlines", "no deadlines")
+            deadlines = {}
+        for key, d in deadlines.items():
+            self.deadline(f"disease.deadlines.{key}", d, FORMS, "disease form", every=False)
+        if "commission" in raw:
+            self.commission_rule("disease.commission", raw["commission"])
+        else:
+            self.err("disease.commission", "the [disease.commission] table is missing")
+        if "icd10" in raw:
+            self.codes(
+                "disease.icd10",
+                raw["icd10"],
+                valid_icd10,
+                "an ICD-10 code (a letter, two digits, optionally a dot and one or two digits)",
+            )

@@ -7,7 +7,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from transitions import MachineError
 
-from workflows import accident
+import workflows
+from workflows import accident, disease
 
 from ..extensions import db
 from ..models import (
@@ -17,7 +18,10 @@ from ..models import (
     Cause,
     CommissionMember,
     DocumentKind,
+    Exposure,
+    HarmfulFactor,
     Measure,
+    MedicalExam,
     Organisation,
     ResponsiblePerson,
     User,
@@ -37,6 +41,10 @@ CHILDREN = {
     "causes": Cause,
     "responsible": ResponsiblePerson,
     "measures": Measure,
+    # an occupational disease
+    "exposures": Exposure,
+    "factors": HarmfulFactor,
+    "exams": MedicalExam,
 }
 S = accident.S
 # In which stages each part of the case may change. The commission is fixed by its order;
@@ -55,6 +63,34 @@ EDITABLE_IN = {
     # follow-up after approval: outcomes are learned later
     "outcome": {*accident.EDITABLE, S.act_approved, S.insurer_notified},
 }
+_D = disease.EDITABLE
+_DISEASE_EDITABLE_IN = {
+    "case": _D,
+    "victims": _D,
+    "commission": _D - {S.act_drafted},
+    "responsible": {S.commission_formed, S.investigating, S.act_drafted},
+    "measures": {S.commission_formed, S.investigating, S.act_drafted},
+    "outcome": {*_D, S.act_approved, S.insurer_notified},
+    # the disease's own parts (incidents/services/disease.py edits the file's sections)
+    "preliminary": _D,
+    "exposures": _D,
+    "exams": _D,
+    "conditions": _D,
+    "factors": _D,
+    "diagnosis": _D - {S.suspected},
+    "conclusion": {S.commission_formed, S.investigating, S.act_drafted},
+}
+
+
+DISEASE_PARTS = tuple(_DISEASE_EDITABLE_IN)
+
+
+def editable_in(case: Case, part: str) -> set:
+    """The stages in which `part` of this kind of case may change (empty: not its part)."""
+    table = _DISEASE_EDITABLE_IN if case.is_disease else EDITABLE_IN
+    return table.get(part, set())
+
+
 _LOCAL_TIMES = ("occurred_at", "reported_at", "shift_started_at")
 
 
@@ -67,7 +103,10 @@ def _to_utc(data: dict) -> dict:
 def _check_edit(case: Case, actor: User, part: str, version: int | None) -> None:
     if not can_edit_case(actor, case):
         raise Forbidden(_("You may not change this case."))
-    if case.status not in EDITABLE_IN[part]:
+    states = editable_in(case, part)
+    if not states:
+        raise Invalid(_("This kind of case has no such part."))
+    if case.status not in states:
         raise WrongState(_("This part of the case cannot be changed at this stage."))
     if version is not None and version != case.version:
         raise Conflict(
@@ -91,8 +130,12 @@ def _after_change(case: Case, actor: User) -> None:
     case.touch()
     db.session.flush()
     _reroute(case, actor)
+    if case.is_disease:
+        # the registration and the description follow their data until the case moves on
+        for kind in disease.REISSUE_ON_CHANGE.get(case.status, ()):
+            documents.issue(case, kind, actor)
     if case.status == S.act_drafted:
-        for kind in accident.documents_for("draft_act", case):
+        for kind in workflows.for_case(case).documents_for("draft_act", case):
             documents.issue(case, kind, actor)
         signing.open_round(case, actor)  # a new version to sign: earlier signatures are void
 
@@ -240,24 +283,25 @@ def advance(
 
     `now` back-dates the step (demo data, records entered after the fact); screens and the
     API never pass it."""
-    if trigger not in accident.TRIGGERS or not can_fire(actor, case, trigger):
+    flow = workflows.for_case(case)
+    if trigger not in flow.TRIGGERS or not can_fire(actor, case, trigger):
         raise Forbidden(_("You may not do this in this case."))
-    if trigger not in accident.available(case):
+    if trigger not in flow.available(case):
         raise WrongState(_("This action is not available at this stage."))
     if version is not None and version != case.version:
         raise Conflict(_("The case changed since you opened it. Reload it and try again."))
     comment = (comment or "").strip() or None
-    if trigger in accident.REASON_REQUIRED and not comment:
+    if trigger in flow.REASON_REQUIRED and not comment:
         raise Invalid(_("Give a reason."), field="comment")
     if trigger == "extend_deadline":
         limit = for_case(case).max_extension_days
         if days is None or not 1 <= days <= limit:
             raise Invalid(_("Extend by 1 to %(n)s days.", n=limit), field="days")
-    reasons = accident.blockers(case, trigger)
+    reasons = flow.blockers(case, trigger)
     if reasons:
         raise Blocked(_("This action is blocked."), reasons=reasons)
     try:
-        fired = accident.fire(
+        fired = flow.fire(
             case,
             trigger,
             actor=actor,
@@ -269,11 +313,11 @@ def advance(
     except MachineError as exc:  # raced with another request
         raise WrongState(_("This action is not available at this stage.")) from exc
     if not fired:
-        raise Blocked(_("This action is blocked."), reasons=accident.blockers(case, trigger))
+        raise Blocked(_("This action is blocked."), reasons=flow.blockers(case, trigger))
     if trigger == "reopen":
-        for kind in accident.ACTS:
+        for kind in flow.ACTS:
             documents.supersede(case, kind)
-    for kind in accident.documents_for(trigger, case):
+    for kind in flow.documents_for(trigger, case):
         documents.issue(case, kind, actor)
     if trigger == "notify_insurer":
         packages.create(case, actor)  # built and delivered by background jobs after the commit
@@ -283,6 +327,6 @@ def advance(
         signing.open_round(case, actor)  # this version of the acts is the one to sign
     if trigger == "approve_act":
         # the version issued on approval carries the approval date and is never regenerated
-        for kind in accident.ACTS:
+        for kind in flow.ACTS:
             documents.freeze(case, kind)
     db.session.flush()

@@ -69,6 +69,8 @@ def reported_late(case: Case, rules: RulePack) -> timedelta | None:
     """The gap between the accident and the report, when it exceeds the pack's
     `late_report_after` (the late-reported track is open); None otherwise."""
     limit = rules.late_report_after
+    if case.is_disease:
+        return None  # a disease's notice has its own clock (the pack's acute_notice)
     if limit is None or case.reported_at is None or case.occurred_at is None:
         return None
     if case.reported_at > limit.add_to(case.occurred_at):
@@ -116,8 +118,15 @@ def compute(case: Case, rules: RulePack, now: datetime) -> list[Deadline]:
         Deadline(_notice_rule(rules, n.addressee), n.created_at, n.due_at, n.sent_at, False, now)
         for n in case.notices
     ]
-    for base in rules.deadlines:
-        rule = _track(case, base, rules)
+    if case.is_disease:
+        # the disease's clocks are keyed by its form: a rule without the form does not apply
+        key = case.disease.form.value if case.disease is not None else None
+        pack_rules = [r for r in rules.disease_deadlines if key in r.duration]
+    else:
+        key = case.category.value
+        pack_rules = rules.deadlines
+    for base in pack_rules:
+        rule = base if case.is_disease else _track(case, base, rules)
         started = getattr(case, rule.starts)
         if started is None:
             continue
@@ -125,7 +134,7 @@ def compute(case: Case, rules: RulePack, now: datetime) -> list[Deadline]:
         if stopped is not None and stopped < started:
             stopped = None  # the clock restarted (reopened case) after an earlier stop
         extra_days = case.extension_days if rule.pausable else 0
-        due = rule.duration[case.category.value].add_to(started, extra_days)
+        due = rule.duration[key].add_to(started, extra_days)
         paused = False
         if rule.pausable:
             due += timedelta(seconds=case.paused_seconds)

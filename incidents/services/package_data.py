@@ -3,9 +3,14 @@ JSON Schema it is checked against before a package leaves the system.
 
 The document carries what the notice to the insurer needs (PROCEDURE.md section 5): the case,
 the employer, the policy, every victim, the commission's findings, the outcome so far and the
-list of files in the package. It follows the API's conventions (incidents/views/api_json.py):
-stored enum values as they are, datetimes in UTC with "Z", dates as YYYY-MM-DD, Decimals as
-numbers. Rule-pack codes come with their labels in the two document languages, so an insurer
+list of files in the package. An occupational-disease case (PROCEDURE.md section 4) has no
+accident category (null) and carries its own `disease` member: the diagnoses, the working
+conditions, the occupational route, the harmful factors and the examinations; for an accident
+that member is null. The worker is the case's one victim.
+
+It follows the API's conventions (incidents/views/api_json.py): stored enum values as they
+are, datetimes in UTC with "Z", dates as YYYY-MM-DD, Decimals as numbers. Rule-pack codes
+(ICD-10 codes too) come with their labels in the two document languages, so an insurer
 can read them without our code lists. The schema file is incidents/schemas/insurer-package-v1.json;
 a change of shape is a new schema version, never an edit of v1."""
 
@@ -165,7 +170,7 @@ def _victim(victim, pack: RulePack) -> dict:
 
 def _classification(case, pack: RulePack) -> dict:
     return {
-        "category": case.category.value,
+        "category": _plain(case.category),  # None for an occupational disease
         "causes": [
             {
                 **_coded(pack, "causes", c.code),
@@ -177,6 +182,42 @@ def _classification(case, pack: RulePack) -> dict:
             _fields(r, ("full_name", "position", "violated_norms")) for r in case.responsible
         ],
         "measures": [_fields(m, ("action", "due_date", "owner", "done_at")) for m in case.measures],
+    }
+
+
+def _diagnosis(pack: RulePack, diagnosis: str | None, code: str | None, on) -> dict:
+    return {"diagnosis": diagnosis, "icd10": _coded(pack, "icd10", code), "date": _iso(on)}
+
+
+def _disease(case, pack: RulePack) -> dict | None:
+    """The disease file and its live rows; None for an accident."""
+    if not case.is_disease or case.disease is None:
+        return None
+    d = case.disease
+    return {
+        "form": _plain(d.form),
+        "health_organisation": d.health_organisation,
+        "preliminary": _diagnosis(
+            pack, d.preliminary_diagnosis, d.preliminary_icd10, d.preliminary_at
+        ),
+        **_fields(d, ("sanitary_body", "conditions_class", "ppe", "harmful_service_years")),
+        "final": {
+            **_diagnosis(pack, d.final_diagnosis, d.final_icd10, d.final_on),
+            "pathology_centre": d.pathology_centre,
+        },
+        "connected_to_work": d.connected_to_work,
+        "causes": d.conclusion_causes,
+        "exposures": [
+            _fields(e, ("employer_name", "job_title", "year_from", "year_to", "harmful_factors"))
+            for e in case.exposures
+        ],
+        "factors": [
+            _fields(f, ("name", "measured", "limit", "unit", "exposure_hours", "over_limit"))
+            for f in case.factors
+        ],
+        "exams": [
+            _fields(x, ("kind", "examined_on", "organisation", "result")) for x in case.exams
+        ],
     }
 
 
@@ -214,6 +255,7 @@ def package_document(package, files: list[dict], *, base_url: str) -> dict:
         "policy": _policy(package.policy),
         "victims": [_victim(v, pack) for v in case.victims],
         "classification": _classification(case, pack),
+        "disease": _disease(case, pack),
         "outcome": _outcome(case),
         "documents": [{key: f.get(key) for key in FILE_KEYS} for f in files],
     }

@@ -277,6 +277,11 @@ def read_file(file: PackageFile) -> bytes:
     return documents.read_stored(file.sha256, file.suffix)
 
 
+def json_data(package: InsurerPackage) -> dict:
+    """The package's machine-readable document (package.json)."""
+    return json.loads(read_file(file_named(package, "package.json")))
+
+
 def zip_bytes(package: InsurerPackage) -> bytes:
     """The whole package as one ZIP, manifest included, for a clerk who wants a single file."""
     buffer = io.BytesIO()

@@ -67,13 +67,18 @@ def ensure_notices(case: Case, base: datetime) -> list[CaseNotice]:
 
 def missing_notices(case: Case) -> list[str]:
     """Addressees that must be told and have no delivery record yet."""
+    if case.is_disease:
+        return []
     sent = {n.addressee for n in case.notices if n.sent_at is not None}
     return [r.addressee for r in required_notices(case) if r.addressee not in sent]
 
 
 def commission_problems(case: Case) -> list[str]:
     """How the commission falls short of the pack's rule for the category (empty when fine)."""
-    rule = (for_case(case).commission or {}).get(case.category.value)
+    if case.is_disease:
+        rule = for_case(case).disease_commission
+    else:
+        rule = (for_case(case).commission or {}).get(case.category.value)
     if rule is None:
         return []
     members = case.commission
@@ -90,6 +95,8 @@ def reroute(case: Case, actor: User | None, now: datetime | None = None) -> list
     """Raise the category when the victims call for it (logged as an escalation), and add the
     notices that become due; returns those notices. The category never drops by itself:
     lowering it is a deliberate edit of the case."""
+    if case.is_disease:
+        return []  # no category to follow; the disease's notices are the pack's deadlines
     now = now or utcnow()
     new = derived_category(case)
     escalated = RANK[new] > RANK[case.category]

@@ -40,10 +40,10 @@ VOIDED = "signatures_voided"
 DISSENT_MAX = 5000
 
 
-def _act_kinds() -> tuple[DocumentKind, ...]:
-    from workflows.accident import ACTS  # the workflow imports this module for its guard
+def _act_kinds(case: Case) -> tuple[DocumentKind, ...]:
+    import workflows  # the workflows import this module for their guard
 
-    return ACTS
+    return workflows.for_case(case).ACTS
 
 
 def _signatures(case: Case) -> list[Signature]:
@@ -80,7 +80,7 @@ def all_signed(case: Case) -> bool:
 
 def signed_files(case: Case) -> str:
     """The SHA-256 of each current act file (every act, every language), sorted and joined."""
-    kinds = {k.value for k in _act_kinds()}
+    kinds = {k.value for k in _act_kinds(case)}
     return ",".join(sorted(d.sha256 for d in case.current_documents() if d.kind in kinds))
 
 

@@ -14,6 +14,8 @@ def register_views(app: Flask) -> None:
     from . import (
         api_cases,  # noqa: F401  (adds the case routes to the api blueprint)
         api_packages,  # noqa: F401  (adds the insurer routes to the api blueprint)
+        case_list,  # noqa: F401  (adds the case list to the cases blueprint)
+        disease,  # noqa: F401  (adds the disease screens to the cases blueprint)
     )
     from .admin import bp as admin_bp
     from .api import bp as api_bp
@@ -46,6 +48,14 @@ def register_views(app: Flask) -> None:
     @app.template_filter("local")
     def _local(dt, fmt="dd.MM.yyyy HH:mm"):
         return format_datetime(to_local(dt), fmt, rebase=False) if dt else ""
+
+    @app.template_filter("trim_decimal")
+    def _trim_decimal(value):
+        """92.000 -> 92, 0.250 -> 0.25: a measured value as people write it."""
+        if value is None:
+            return ""
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
 
     @app.template_filter("status")
     def _status(value):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, jsonify, request, send_file, url_for
 
+import workflows
 from forms.case import (
     FORMS,
     CaseForm,
@@ -14,11 +15,10 @@ from forms.case import (
     TransitionForm,
     VictimForm,
 )
-from workflows import accident
 
 from .. import openapi, permissions
 from ..extensions import db
-from ..models import Case, CaseStatus, Category, GeneratedDocument
+from ..models import Case, CaseKind, CaseStatus, Category, GeneratedDocument
 from ..models.timeutil import utcnow
 from ..rules import for_case
 from ..services import cases as case_service
@@ -80,6 +80,7 @@ def _int(value) -> int | None:
     query={
         "status": {"type": "string", "enum": [s.value for s in CaseStatus]},
         "category": {"type": "string", "enum": [c.value for c in Category]},
+        "kind": {"type": "string", "enum": [k.value for k in CaseKind]},
         "overdue": {**_FLAG, "description": "Only the open cases past a legal deadline."},
         "page": {"type": "integer", "minimum": 1, "maximum": openapi.MAX_ID},
         "per_page": {
@@ -101,6 +102,9 @@ def list_cases():
         query = query.where(Case.status == status)
     if category is not None:
         query = query.where(Case.category == category)
+    kind = js.choice_arg("kind", CaseKind)
+    if kind is not None:
+        query = query.where(Case.kind == kind)
     query = query.order_by(Case.reported_at.desc(), Case.id.desc())
     page = js.page_arg("page", 1)
     per_page = min(js.page_arg("per_page", current_app.config["CASES_PER_PAGE"]), MAX_PER_PAGE)
@@ -284,7 +288,7 @@ def put_delivery(case_id: int, notice_id: int):
 @bp.post("/cases/<int:case_id>/triggers/<trigger>")
 @openapi.operation(
     scope=WRITE,
-    path={"trigger": list(accident.TRIGGERS)},
+    path={"trigger": list(workflows.all_triggers())},
     body=TransitionForm,
     body_required=False,
     responses=_CHANGED,
@@ -296,7 +300,7 @@ def fire(case_id: int, trigger: str):
     A step the case's state, the user's role or a guard does not allow is refused: 403 for the
     role, 409 with the guards' reasons otherwise. Steps that need a reason take `comment`."""
     case = _load(case_id)
-    if trigger not in accident.TRIGGERS:
+    if trigger not in workflows.for_case(case).TRIGGERS:
         abort(404)
     form = js.valid(TransitionForm, js.body(optional=True))
     case_service.advance(

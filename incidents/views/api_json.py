@@ -14,14 +14,15 @@ from wtforms import BooleanField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.core import UnboundField
 
+import workflows
 from forms.case import FORMS, CaseForm, FindingsForm
-from workflows import accident
 
 from .. import labels, permissions
 from ..models import Case, GeneratedDocument, User
 from ..models.timeutil import LOCAL_TZ, to_local
 from ..openapi import MAX_ID
 from ..services import deadlines as deadline_service
+from ..services.disease import SECTION_FIELDS
 
 # -- out ------------------------------------------------------------------------------------
 
@@ -76,6 +77,12 @@ _RECORDED = {
 }
 CHILD_FIELDS = {part: form.FIELDS + _RECORDED.get(part, ()) for part, form in FORMS.items()}
 VICTIM_FIELDS = CHILD_FIELDS["victims"]
+DISEASE_FIELDS = (
+    *(name for names in SECTION_FIELDS.values() for name in names),
+    "preliminary_at",
+    "conditions_described_at",
+    "diagnosis_confirmed_at",
+)
 
 
 def case_summary(case: Case, rules, now: datetime) -> dict:
@@ -84,7 +91,8 @@ def case_summary(case: Case, rules, now: datetime) -> dict:
         "number": case.number,
         "status": case.status.value,
         "status_label": labels.label(case.status),
-        "category": case.category.value,
+        "kind": case.kind.value,
+        "category": case.category.value if case.category else None,
         "version": case.version,
         "occurred_at": iso(case.occurred_at),
         "reported_at": iso(case.reported_at),
@@ -131,10 +139,11 @@ def document(doc: GeneratedDocument) -> dict:
 def triggers(case: Case, user: User) -> dict:
     """What the user may fire now, and what the guards still ask for."""
     allowed, blocked = [], {}
-    for trigger in accident.available(case):
+    flow = workflows.for_case(case)
+    for trigger in flow.available(case):
         if not permissions.can_fire(user, case, trigger):
             continue
-        reasons = accident.blockers(case, trigger)
+        reasons = flow.blockers(case, trigger)
         if reasons:
             blocked[trigger] = [str(r) for r in reasons]
         else:
@@ -142,7 +151,7 @@ def triggers(case: Case, user: User) -> dict:
     return {
         "allowed": allowed,
         "blocked": blocked,
-        "reason_required": [t for t in [*allowed, *blocked] if t in accident.REASON_REQUIRED],
+        "reason_required": [t for t in [*allowed, *blocked] if t in flow.REASON_REQUIRED],
     }
 
 
@@ -175,6 +184,7 @@ def case_detail(case: Case, user: User, rules, now: datetime) -> dict:
             for n in case.notices
         ],
         escalated_at=iso(case.escalated_at),
+        disease=row(case.disease, DISEASE_FIELDS) if case.disease is not None else None,
         triggers=triggers(case, user),
         documents=[document(d) for d in case.documents],
         history=[

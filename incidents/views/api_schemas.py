@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from workflows import accident
+import workflows
 
 from ..auth import SCOPES
 from ..models import (
@@ -19,8 +19,12 @@ from ..models import (
     Category,
     Cause,
     CommissionMember,
+    DiseaseFile,
+    Exposure,
     GeneratedDocument,
+    HarmfulFactor,
     Measure,
+    MedicalExam,
     ResponsiblePerson,
     Victim,
     Witness,
@@ -36,6 +40,9 @@ PART_MODELS = {
     "causes": Cause,
     "responsible": ResponsiblePerson,
     "measures": Measure,
+    "exposures": Exposure,
+    "factors": HarmfulFactor,
+    "exams": MedicalExam,
 }
 PART_COMPONENTS = {part: model.__name__ for part, model in PART_MODELS.items()}
 
@@ -94,7 +101,9 @@ _SUMMARY = {
     "number": {"type": "string"},
     "status": _enum(CaseStatus),
     "status_label": {"type": "string"},
-    "category": _enum(Category),
+    "kind": _enum(CaseKind),
+    # an accident's category; null for an occupational disease
+    "category": {"type": ["string", "null"], "enum": [*(m.value for m in Category), None]},
     "version": {"type": "integer"},
     "occurred_at": column(Case, "occurred_at"),
     "reported_at": column(Case, "reported_at"),
@@ -122,6 +131,8 @@ def _detail() -> dict:
             "deadlines": {"type": "array", "items": _ref("Deadline")},
             "notices": {"type": "array", "items": _ref("Notice")},
             "escalated_at": column(Case, "escalated_at"),
+            # an occupational disease's file; null for an accident
+            "disease": {"anyOf": [{"type": "null"}, _row(DiseaseFile, js.DISEASE_FIELDS)]},
             "triggers": _ref("Triggers"),
             "documents": {"type": "array", "items": _ref("Document")},
             "history": {"type": "array", "items": _ref("HistoryEntry")},
@@ -200,13 +211,16 @@ def components() -> dict:
         ),
         "Triggers": _object(
             {
-                "allowed": {"type": "array", "items": {"enum": list(accident.TRIGGERS)}},
+                "allowed": {"type": "array", "items": {"enum": list(workflows.all_triggers())}},
                 "blocked": {
                     "type": "object",
                     "description": "Trigger -> what its guards still ask for.",
                     "additionalProperties": _STRINGS,
                 },
-                "reason_required": {"type": "array", "items": {"enum": list(accident.TRIGGERS)}},
+                "reason_required": {
+                    "type": "array",
+                    "items": {"enum": list(workflows.all_triggers())},
+                },
             }
         ),
         "HistoryEntry": _object(

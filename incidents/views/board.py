@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import permissions
 from ..extensions import db
-from ..models import Case, CaseStatus, Category
+from ..models import Case, CaseKind, CaseStatus, Category
 from ..models.timeutil import utcnow
 from ..rules import for_case
 from ..services import deadlines
@@ -62,6 +62,8 @@ def index():
     )
     if category in Category.__members__:
         query = query.where(Case.category == Category(category))
+    elif category == CaseKind.occupational_disease.value:
+        query = query.where(Case.kind == CaseKind.occupational_disease)
     else:
         category = None
     if serious_only:

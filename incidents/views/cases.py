@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from io import BytesIO
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,9 +17,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+import workflows
 from forms.case import (
     FORMS,
     CaseForm,
@@ -28,11 +28,11 @@ from forms.case import (
     TransitionForm,
     VictimForm,
 )
-from workflows import accident
+from forms.disease import DISEASE_OVERRIDES
 
 from .. import permissions
 from ..extensions import db
-from ..models import Case, CaseStatus, Category, GeneratedDocument
+from ..models import Case, GeneratedDocument
 from ..models.timeutil import to_local, utcnow
 from ..rules import for_case
 from ..services import cases as case_service
@@ -67,54 +67,6 @@ def _commit_or_conflict() -> bool:
         return False
 
 
-@bp.get("/")
-def index():
-    # the list shows victims and computes every case's clock from its notices: load them along
-    query = (
-        db.select(Case)
-        .where(permissions.visible_cases(current_user))
-        .options(selectinload(Case.notices), selectinload(Case.victims_all))
-    )
-    status = request.args.get("status") or None
-    category = request.args.get("category") or None
-    overdue = request.args.get("overdue") == "1"
-    if status in CaseStatus.__members__:
-        query = query.where(Case.status == CaseStatus(status))
-    if category in Category.__members__:
-        query = query.where(Case.category == Category(category))
-    query = query.order_by(Case.reported_at.desc(), Case.id.desc())
-    page = request.args.get("page", 1, type=int)
-    per_page = current_app.config["CASES_PER_PAGE"]
-    now = utcnow()
-    if overdue:
-        # the legal clock is computed, not stored: filter the open cases in Python
-        open_cases = (
-            db.session.execute(
-                query.where(Case.status.not_in([CaseStatus.closed, CaseStatus.cancelled]))
-            )
-            .scalars()
-            .all()
-        )
-        matching = [c for c in open_cases if deadlines.is_overdue(c, for_case(c), now)]
-        total = len(matching)
-        items = matching[(page - 1) * per_page : page * per_page]
-    else:
-        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-        items, total = pagination.items, pagination.total
-    pages = max(1, -(-total // per_page))
-    return render_template(
-        "cases/index.html",
-        cases=items,
-        total=total,
-        page=page,
-        pages=pages,
-        overdue_ids={c.id for c in items if deadlines.is_overdue(c, for_case(c), now)},
-        filters={"status": status, "category": category, "overdue": overdue},
-        statuses=list(CaseStatus),
-        categories=list(Category),
-    )
-
-
 @bp.route("/cases/new", methods=["GET", "POST"])
 def new():
     if not permissions.can_create_case(current_user):
@@ -139,14 +91,15 @@ def detail(case_id: int):
     case = _load(case_id)
     now = utcnow()
     actions = []
-    for trigger in accident.available(case):
+    flow = workflows.for_case(case)
+    for trigger in flow.available(case):
         if not permissions.can_fire(current_user, case, trigger):
             continue
         actions.append(
             {
                 "trigger": trigger,
-                "blockers": accident.blockers(case, trigger),
-                "needs_reason": trigger in accident.REASON_REQUIRED,
+                "blockers": flow.blockers(case, trigger),
+                "needs_reason": trigger in flow.REASON_REQUIRED,
             }
         )
     return render_template(
@@ -157,10 +110,15 @@ def detail(case_id: int):
         reported_late=deadlines.reported_late(case, for_case(case)),
         actions=actions,
         transition_form=TransitionForm(),
-        editable={
-            part: permissions.can_edit_case(current_user, case) and case.status in states
-            for part, states in case_service.EDITABLE_IN.items()
-        },
+        editable=defaultdict(
+            bool,
+            {
+                part: case.status in case_service.editable_in(case, part)
+                for part in (*case_service.EDITABLE_IN, *case_service.DISEASE_PARTS)
+            }
+            if permissions.can_edit_case(current_user, case)
+            else {},
+        ),
         documents=sorted(case.documents, key=lambda d: (d.superseded_at is not None, d.id)),
         local=to_local,
         now=now,
@@ -245,16 +203,18 @@ def findings(case_id: int):
     )
 
 
-def _form_class(part: str):
+def _form_class(part: str, case: Case | None = None):
     if part not in FORMS:
         abort(404)
+    if case is not None and case.is_disease:
+        return DISEASE_OVERRIDES.get(part, FORMS[part])
     return FORMS[part]
 
 
 @bp.route("/cases/<int:case_id>/<part>/new", methods=["GET", "POST"])
 def add_child(case_id: int, part: str):
     case = _load(case_id)
-    form = _form_class(part)()
+    form = _form_class(part, case)()
     return _edit_page(
         case,
         form,
@@ -267,7 +227,7 @@ def add_child(case_id: int, part: str):
 @bp.route("/cases/<int:case_id>/<part>/<int:child_id>/edit", methods=["GET", "POST"])
 def edit_child(case_id: int, part: str, child_id: int):
     case = _load(case_id)
-    form_class = _form_class(part)
+    form_class = _form_class(part, case)
     row = next((r for r in getattr(case, part) if r.id == child_id), None)
     if row is None:
         abort(404)
@@ -379,6 +339,9 @@ def _section_title(part: str) -> str:
         "causes": _("Cause"),
         "responsible": _("Person responsible"),
         "measures": _("Measure"),
+        "exposures": _("Occupational route"),
+        "factors": _("Harmful factor"),
+        "exams": _("Medical examination"),
     }[part]
 
 

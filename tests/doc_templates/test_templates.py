@@ -15,6 +15,7 @@ from jinja2 import UndefinedError
 import doc_templates
 from doc_templates import KINDS, LANGUAGES, docx_text, render, template_path, variables
 from doc_templates.context import build_context
+from doc_templates.formatting import DISEASE_KINDS
 from doc_templates.labels import LABELS
 from doc_templates.samples import (
     EMPLOYER_NAME,
@@ -26,6 +27,7 @@ from doc_templates.samples import (
     sample_context,
     sample_group_case,
 )
+from doc_templates.samples_disease import DISEASE_CASE_NUMBER, DISEASE_EMPLOYER_NAME, WORKER_NAME
 
 CASES = [(kind, lang) for kind in KINDS for lang in LANGUAGES]
 IDS = [f"{kind}-{lang}" for kind, lang in CASES]
@@ -124,6 +126,12 @@ def test_sample_renders_with_its_values_escaped_exactly(kind, lang, rendered):
     text = rendered[kind, lang]
     for tag in ("{{", "{%", "}}", "%}"):
         assert tag not in text
+    if kind in DISEASE_KINDS:  # the occupational-disease sample (samples_disease.py)
+        assert DISEASE_EMPLOYER_NAME in text  # "&" and "<тест>" survive the XML
+        assert WORKER_NAME in text
+        assert DISEASE_CASE_NUMBER in text
+        assert "10.02.2025" in text  # the preliminary diagnosis
+        return
     assert EMPLOYER_NAME in text  # "&" and "<тест>" survive the XML
     assert VICTIM_NAME in text
     assert "7/2025" in text  # the case number (body or footer)

@@ -7,6 +7,8 @@ import copy
 import hashlib
 import json
 import uuid
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -16,17 +18,24 @@ from incidents.models import (
     CaseStatus,
     Category,
     CommissionRole,
+    DiseaseForm,
     DocumentKind,
+    ExamKind,
+    Exposure,
+    HarmfulFactor,
     InsurerPackage,
     Intoxication,
+    MedicalExam,
     Outcome,
     PackageStatus,
     Represents,
     Severity,
     Sex,
 )
+from incidents.models.timeutil import utcnow
+from incidents.rules import icd10
 from incidents.services import cases, evidence, package_data
-from tests import factories
+from tests import disease_factories, factories
 
 BASE_URL = "https://incidents.mehnat.kg"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -210,6 +219,8 @@ def test_format_checking_is_really_on():
         ("outcomeOrNull", Outcome),
         ("intoxication", Intoxication),
         ("documentKind", DocumentKind),
+        ("diseaseForm", DiseaseForm),
+        ("examKind", ExamKind),
     ],
 )
 def test_the_schema_enums_are_the_stored_values(definition, enum):
@@ -341,6 +352,172 @@ def test_a_victim_removed_in_error_is_left_out(app, db, world):
     assert problems(document) == []
 
 
+# -- an occupational-disease case ---------------------------------------------------------
+
+
+@pytest.fixture
+def disease_case(db, world):
+    """A chronic noise-induced hearing loss, with its act approved."""
+    case = disease_factories.make_disease_case(world)
+    disease_factories.advance_disease_to(case, world, "act_approved")
+    db.session.commit()
+    return case
+
+
+def test_an_occupational_disease_case_is_first_class(app, db, world, disease_case):
+    package = make_package(db, world, disease_case)
+    files = files_of(disease_case)
+    document = package_data.package_document(package, files, base_url=BASE_URL)
+
+    assert problems(document) == []
+    package_data.validate(document)
+    text, data = round_trip(document)
+    assert data == document
+    assert disease_factories.WEAVER in text
+
+    case = data["case"]
+    assert (case["kind"], case["category"], case["status"]) == (
+        "occupational_disease",
+        None,
+        "act_approved",
+    )
+    assert data["classification"]["category"] is None
+    assert data["classification"]["measures"][0]["action"] == "Установить шумопоглощающие кожухи"
+    (worker,) = data["victims"]
+    assert worker["full_name"] == disease_factories.WEAVER and worker["occupation"] == "Ткачиха"
+
+    disease = data["disease"]
+    today = date.today()
+    noise = {
+        "code": "H83.3",
+        "label": {"ru": "Шумовые эффекты внутреннего уха", "ky": "Ызы-чуунун ички кулакка таасири"},
+    }
+    assert disease["form"] == "chronic"
+    assert disease["health_organisation"] == "ЦСМ № 7 г. Бишкек"
+    assert disease["preliminary"] == {
+        "diagnosis": "Двусторонняя нейросенсорная тугоухость",
+        "icd10": noise,
+        "date": disease_case.disease.preliminary_at.isoformat(),
+    }
+    assert disease["sanitary_body"] == "Департамент профилактики заболеваний и ГСЭН, г. Бишкек"
+    assert disease["conditions_class"] == "3.2"
+    assert disease["ppe"] == "Противошумные вкладыши выдавались нерегулярно"
+    assert disease["harmful_service_years"] == 14.0  # Decimal -> number
+    assert disease["final"] == {
+        "diagnosis": "Двусторонняя нейросенсорная тугоухость II степени от воздействия шума",
+        "icd10": noise,
+        "date": today.isoformat(),
+        "pathology_centre": "Республиканский центр профпатологии",
+    }
+    assert disease["connected_to_work"] is True
+    assert disease["causes"] == "Несовершенство технологии, отсутствие средств защиты"
+    assert disease["exposures"] == [
+        {
+            "employer_name": world.employer.name,
+            "job_title": "Ткачиха",
+            "year_from": today.year - 14,
+            "year_to": None,
+            "harmful_factors": "Шум, Локальная вибрация",
+        }
+    ]
+    assert disease["factors"] == [
+        {
+            "name": "Шум",
+            "measured": 92.0,
+            "limit": 80.0,
+            "unit": "дБА",
+            "exposure_hours": 8.0,
+            "over_limit": True,
+        },
+        {
+            "name": "Локальная вибрация",
+            "measured": 110.0,
+            "limit": 126.0,
+            "unit": "дБ",
+            "exposure_hours": 2.0,
+            "over_limit": False,
+        },
+    ]
+    assert disease["exams"] == [
+        {
+            "kind": "periodic",
+            "examined_on": (today - timedelta(days=2)).isoformat(),
+            "organisation": "ЦСМ № 7 г. Бишкек",
+            "result": "Выявлены признаки профессионального заболевания",
+        }
+    ]
+    kinds = {f["kind"] for f in data["documents"] if f["role"] == "document"}
+    assert "disease_act" in kinds
+
+
+def test_a_suspected_acute_case_carries_what_is_known(app, db, world):
+    """Just registered: the preliminary diagnosis only. Its code is not on the pack's list,
+    so the code stands for its label; rows removed in error are left out."""
+    case = disease_factories.make_disease_case(world, disease_factories.ACUTE)
+    db.session.add_all(
+        [
+            HarmfulFactor(
+                case_id=case.id,
+                name="Ксилол",
+                measured=Decimal("10"),
+                limit=Decimal("50"),
+                unit="мг/м³",
+                removed_at=utcnow(),
+            ),
+            Exposure(
+                case_id=case.id,
+                employer_name="ОсОО «Башка»",
+                job_title="Маляр",
+                year_from=2019,
+                year_to=2021,
+                removed_at=utcnow(),
+            ),
+            MedicalExam(
+                case_id=case.id,
+                kind=ExamKind.extraordinary,
+                examined_on=date.today(),
+                organisation="Городская клиническая больница № 1",
+                result="Острое отравление",
+            ),
+        ]
+    )
+    db.session.commit()
+    db.session.expire_all()
+    document = package_data.package_document(make_package(db, world, case), [], base_url=BASE_URL)
+
+    assert problems(document) == []
+    disease = document["disease"]
+    assert document["case"]["kind"] == "occupational_disease"
+    assert document["case"]["category"] is None and document["case"]["status"] == "suspected"
+    assert disease["form"] == "acute"
+    assert disease["preliminary"]["icd10"] == {
+        "code": "T52.8",
+        "label": {"ru": "T52.8", "ky": "T52.8"},
+    }
+    assert disease["final"] == {
+        "diagnosis": None,
+        "icd10": None,
+        "date": None,
+        "pathology_centre": None,
+    }
+    assert (disease["sanitary_body"], disease["conditions_class"]) == (None, None)
+    assert (disease["connected_to_work"], disease["causes"]) == (None, None)
+    assert disease["exposures"] == [] and disease["factors"] == []
+    assert [x["kind"] for x in disease["exams"]] == ["extraordinary"]
+
+
+def test_an_accident_has_no_disease_member(good):
+    assert good["disease"] is None
+    assert good["case"]["kind"] == "accident"
+
+
+def test_the_schema_takes_the_icd10_codes_the_service_takes():
+    code = package_data.schema()["$defs"]["icd10"]["properties"]["code"]
+    for sample in ("H83.3", "J62.8", "T56", "S72.01", "h83.3", "Н83.3", "U07.1", "H83.333", "H8"):
+        ok = not list(Draft202012Validator(code).iter_errors(sample))
+        assert ok is icd10.valid(sample), sample
+
+
 # -- what the schema refuses ----------------------------------------------------------------
 
 
@@ -419,6 +596,106 @@ def _package_json_listed(d):
 )
 def test_the_schema_refuses(good, spoil):
     bad = copy.deepcopy(good)
+    spoil(bad)
+    assert problems(bad), spoil.__name__
+
+
+@pytest.fixture
+def good_disease(app, db, world, disease_case) -> dict:
+    package = make_package(db, world, disease_case)
+    document = package_data.package_document(package, files_of(disease_case), base_url=BASE_URL)
+    assert problems(document) == []
+    return document
+
+
+def _accident_with_a_disease_file(d):
+    d["disease"] = {"form": "chronic"}
+
+
+def _accident_without_a_category(d):
+    d["case"]["category"] = None
+
+
+def _kind_unknown(d):
+    d["case"]["kind"] = "poisoning"
+
+
+@pytest.mark.parametrize(
+    "spoil", [_accident_with_a_disease_file, _accident_without_a_category, _kind_unknown]
+)
+def test_the_schema_refuses_an_accident_dressed_as_a_disease(good, spoil):
+    bad = copy.deepcopy(good)
+    spoil(bad)
+    assert problems(bad), spoil.__name__
+
+
+def _disease_with_a_category(d):
+    d["case"]["category"] = "light"
+
+
+def _classified_as_an_accident(d):
+    d["classification"]["category"] = "severe"
+
+
+def _without_the_disease_file(d):
+    d["disease"] = None
+
+
+def _two_workers(d):
+    d["victims"].append({**d["victims"][0], "id": d["victims"][0]["id"] + 1})
+
+
+def _unknown_form(d):
+    d["disease"]["form"] = "subacute"
+
+
+def _lower_case_icd10(d):
+    d["disease"]["preliminary"]["icd10"]["code"] = "h83.3"
+
+
+def _icd10_label_without_kyrgyz(d):
+    del d["disease"]["final"]["icd10"]["label"]["ky"]
+
+
+def _unknown_conditions_class(d):
+    d["disease"]["conditions_class"] = "5"
+
+
+def _factor_without_over_limit(d):
+    del d["disease"]["factors"][0]["over_limit"]
+
+
+def _measured_as_text(d):
+    d["disease"]["factors"][0]["measured"] = "92 дБА"
+
+
+def _unknown_exam_kind(d):
+    d["disease"]["exams"][0]["kind"] = "annual"
+
+
+def _extra_disease_key(d):
+    d["disease"]["icd10"] = "H83.3"
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        _disease_with_a_category,
+        _classified_as_an_accident,
+        _without_the_disease_file,
+        _two_workers,
+        _unknown_form,
+        _lower_case_icd10,
+        _icd10_label_without_kyrgyz,
+        _unknown_conditions_class,
+        _factor_without_over_limit,
+        _measured_as_text,
+        _unknown_exam_kind,
+        _extra_disease_key,
+    ],
+)
+def test_the_schema_refuses_a_disease_case_dressed_as_an_accident(good_disease, spoil):
+    bad = copy.deepcopy(good_disease)
     spoil(bad)
     assert problems(bad), spoil.__name__
 

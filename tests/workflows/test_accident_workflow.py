@@ -303,6 +303,8 @@ def test_every_trigger_has_roles_and_a_label():
             "escalate",  # the log's name for an escalation, not a trigger
             "sign",  # the signing log names, not triggers
             "signatures_voided",
+            "describe_conditions",  # the occupational disease's own steps
+            "confirm_diagnosis",
         }
     )
     assert all(isinstance(r, Role) for roles in accident.TRIGGER_ROLES.values() for r in roles)
