@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from .rules import CATEGORIES, RulePack, load, pack_names
+from .rules import CATEGORIES, FORMS, RulePack, load, pack_names
 from .rules.check import validate
 
 INDENT = " " * 4
@@ -45,8 +45,8 @@ def _basis(text: str, label: str = "basis") -> list[str]:
     )
 
 
-def _durations(rule) -> list[str]:
-    return [str(rule.duration.get(c, "—")) for c in CATEGORIES]
+def _durations(rule, keys=CATEGORIES) -> list[str]:
+    return [str(rule.duration.get(c, "—")) for c in keys]
 
 
 def describe(pack: RulePack, lang: str = "en") -> list[str]:
@@ -122,14 +122,49 @@ def describe(pack: RulePack, lang: str = "en") -> list[str]:
             for category, c in (pack.commission or {}).items()
         ],
     )
+    out += _disease(pack, lang)
     out += [
         "",
         "Code lists: "
         + ", ".join(
             f"{which} {len(pack.code_list(which))}"
-            for which in ("person_categories", "event_types", "causes", "regions")
+            for which in ("person_categories", "event_types", "causes", "regions", "icd10")
         ),
     ]
+    return out
+
+
+def _disease(pack: RulePack, lang: str) -> list[str]:
+    """The occupational-disease part: its deadlines by form, and its commission."""
+    out = ["", "Occupational disease: deadlines"]
+    out += _section(
+        ["KEY", "TITLE", "FROM -> TO", *(f.upper() for f in FORMS), "VERIFIED"],
+        [
+            (
+                [
+                    rule.key,
+                    _text(rule.title, lang),
+                    f"{rule.starts} -> {rule.stops}",
+                    *_durations(rule, FORMS),
+                    _yes(rule.verified),
+                ],
+                _basis(_text(rule.basis, lang)),
+            )
+            for rule in pack.disease_deadlines
+        ],
+    )
+    c = pack.disease_commission
+    if c is not None:
+        out += ["", "Occupational disease: commission"]
+        out += _section(
+            ["CHAIR", "MUST INCLUDE", "VERIFIED"],
+            [
+                (
+                    [c.chair, ", ".join(c.must_include) or "—", _yes(c.verified)],
+                    _basis(_text(c.basis, lang)),
+                )
+            ],
+        )
     return out
 
 

@@ -87,6 +87,13 @@ def test_rules_check_cli_prints_every_rule_with_its_basis(app):
     assert "Кыргызская Республика" in one.output and "Закон КР № 194" in one.output
     listed = app.test_cli_runner().invoke(args=["rules", "list", "kz"])
     assert listed.exit_code == 0 and "10wd" in listed.output
+    # the occupational-disease part: the acute notice has no chronic duration
+    assert "Occupational disease: deadlines" in listed.output
+    [acute] = [
+        line for line in listed.output.splitlines() if line.strip().startswith("acute_notice")
+    ]
+    assert acute.split()[-3:] == ["24h", "—", "no"]
+    assert "sanitary_body" in listed.output
 
 
 BREAKAGES = [
