@@ -84,9 +84,9 @@ def commission_problems(case: Case) -> list[str]:
     members = case.commission
     chair = next((m for m in members if m.role == CommissionRole.chair), None)
     problems = []
-    if chair is not None and chair.represents.value != rule.chair:
+    if chair is not None and str(chair.represents) != rule.chair:  # an enum, or its value
         problems.append(f"chair:{rule.chair}")
-    represented = {m.represents.value for m in members}
+    represented = {str(m.represents) for m in members}
     problems += [f"member:{who}" for who in rule.must_include if who not in represented]
     return problems
 
