@@ -13,6 +13,7 @@ from ..models.timeutil import to_local
 def register_views(app: Flask) -> None:
     from . import (
         api_cases,  # noqa: F401  (adds the case routes to the api blueprint)
+        api_disease,  # noqa: F401  (adds the disease routes to the api blueprint)
         api_packages,  # noqa: F401  (adds the insurer routes to the api blueprint)
         case_list,  # noqa: F401  (adds the case list to the cases blueprint)
         disease,  # noqa: F401  (adds the disease screens to the cases blueprint)
