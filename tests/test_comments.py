@@ -5,12 +5,9 @@ commit through a real SMTP server on loopback, each in the recipient's language.
 from __future__ import annotations
 
 import html
-import socket
-from email import message_from_bytes, policy
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -20,33 +17,14 @@ from incidents.services import notify, signing
 from incidents.services.errors import Forbidden, Invalid
 
 from . import factories
-
-
-class Capture:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
-        msg = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.messages.append(SimpleNamespace(rcpt=list(envelope.rcpt_tos), msg=msg))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .smtp import free_port, smtp_server
 
 
 @pytest.fixture
 def smtp(app):
-    port = _free_port()  # aiosmtpd 1.4 cannot take port=0
-    handler = Capture()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield SimpleNamespace(port=port, messages=handler.messages)
-    controller.stop()
+    with smtp_server() as server:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        yield server
 
 
 @pytest.fixture
@@ -236,7 +214,7 @@ def test_the_longest_comment_is_taken(db, world, investigating, client_for, smtp
 
 
 def test_a_mail_failure_does_not_lose_the_comment(app, db, world, investigating, client_for):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())  # nobody listens
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens
     r = _comment(client_for(world.specialist), investigating, "Сохранится без почты.")
     assert r.status_code == 303
     assert [c.body for c in _comments(db, investigating)] == ["Сохранится без почты."]

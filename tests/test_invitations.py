@@ -7,14 +7,12 @@ from __future__ import annotations
 import html
 import re
 import secrets
-import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -33,33 +31,17 @@ from incidents.models.timeutil import utcnow
 from incidents.services import invitations as service
 from incidents.services.errors import Forbidden, Invalid, WrongState
 from tests import factories
+from tests.smtp import smtp_server
 
 NEW_EMAIL = "Aigul.New@Example.kg"
 LINK = re.compile(r"https?://\S+/invitations/[A-Za-z0-9_\-]+")
 
 
-class Capture:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
-        msg = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.messages.append(SimpleNamespace(rcpt=list(envelope.rcpt_tos), msg=msg))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp(app):
-    # aiosmtpd 1.4 cannot take port=0: pick a free port first
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Capture()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield SimpleNamespace(port=port, messages=handler.messages)
-    controller.stop()
+    with smtp_server() as server:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+        yield server
 
 
 @pytest.fixture

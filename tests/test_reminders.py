@@ -10,7 +10,6 @@ from email import message_from_bytes, policy
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
@@ -18,32 +17,16 @@ from incidents.models import CommissionMember, CommissionRole, ReminderSent, Rol
 from incidents.models.timeutil import to_local, utcnow
 from incidents.services.reminders import send_due_reminders
 from tests import factories
+from tests.smtp import smtp_server
 
 TITLE = {"ky": "Териштирүү", "ru": "Расследование"}  # the investigation deadline
 KEY = "investigation"
 
 
-class Capture:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
-        msg = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.messages.append(SimpleNamespace(rcpt=list(envelope.rcpt_tos), msg=msg))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp():
-    # aiosmtpd 1.4 cannot take port=0: pick a free port first
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Capture()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield SimpleNamespace(port=port, messages=handler.messages)
-    controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -17,14 +17,12 @@ a change of shape is a new schema version, never an edit of v1."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
 from functools import cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from ..jsonvalues import iso, plain
 from ..rules import RulePack, for_case
 from . import routing
 
@@ -71,27 +69,8 @@ def validate(document: dict) -> None:
 # -- the document ---------------------------------------------------------------------------
 
 
-def _iso(value):
-    """As the API writes them: naive UTC datetimes with "Z", dates as YYYY-MM-DD."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + "Z"
-    return value.isoformat()
-
-
-def _plain(value):
-    if isinstance(value, datetime | date):
-        return _iso(value)
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 def _fields(obj, names) -> dict:
-    return {name: _plain(getattr(obj, name)) for name in names}
+    return {name: plain(getattr(obj, name)) for name in names}
 
 
 def _coded(pack: RulePack, which: str, code: str | None) -> dict | None:
@@ -170,7 +149,7 @@ def _victim(victim, pack: RulePack) -> dict:
 
 def _classification(case, pack: RulePack) -> dict:
     return {
-        "category": _plain(case.category),  # None for an occupational disease
+        "category": plain(case.category),  # None for an occupational disease
         "causes": [
             {
                 **_coded(pack, "causes", c.code),
@@ -186,7 +165,7 @@ def _classification(case, pack: RulePack) -> dict:
 
 
 def _diagnosis(pack: RulePack, diagnosis: str | None, code: str | None, on) -> dict:
-    return {"diagnosis": diagnosis, "icd10": _coded(pack, "icd10", code), "date": _iso(on)}
+    return {"diagnosis": diagnosis, "icd10": _coded(pack, "icd10", code), "date": iso(on)}
 
 
 def _disease(case, pack: RulePack) -> dict | None:
@@ -195,7 +174,7 @@ def _disease(case, pack: RulePack) -> dict | None:
         return None
     d = case.disease
     return {
-        "form": _plain(d.form),
+        "form": plain(d.form),
         "health_organisation": d.health_organisation,
         "preliminary": _diagnosis(
             pack, d.preliminary_diagnosis, d.preliminary_icd10, d.preliminary_at
@@ -225,7 +204,7 @@ def _outcome(case) -> dict:
     victims = case.victims
     return {
         "all_known": all(v.outcome is not None for v in victims),
-        "outcome_known_at": _iso(case.outcome_known_at),
+        "outcome_known_at": iso(case.outcome_known_at),
         # the project's one definition of a death: fatal severity or the outcome "died"
         "deaths": routing.deaths(case),
         "days_lost_total": sum(v.days_lost or 0 for v in victims),
@@ -248,7 +227,7 @@ def package_document(package, files: list[dict], *, base_url: str) -> dict:
         "package": {
             "uid": package.uid,
             "version": package.version,
-            "created_at": _iso(package.created_at),
+            "created_at": iso(package.created_at),
         },
         "case": _case(case, pack),
         "employer": _employer(case.organisation, pack),

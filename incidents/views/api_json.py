@@ -18,6 +18,7 @@ import workflows
 from forms.case import FORMS, CaseForm, FindingsForm
 
 from .. import labels, permissions
+from ..jsonvalues import iso, plain
 from ..models import Case, GeneratedDocument, User
 from ..models.timeutil import LOCAL_TZ, to_local
 from ..openapi import MAX_ID
@@ -27,27 +28,8 @@ from ..services.disease import SECTION_FIELDS
 # -- out ------------------------------------------------------------------------------------
 
 
-def iso(value):
-    """Stored datetimes are naive UTC: ISO 8601 with "Z". Dates as YYYY-MM-DD."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat() + "Z"
-    return value.isoformat()
-
-
-def _plain(value):
-    if isinstance(value, datetime | date):
-        return iso(value)
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 def row(obj, names) -> dict:
-    return {"id": obj.id, **{name: _plain(getattr(obj, name)) for name in names}}
+    return {"id": obj.id, **{name: plain(getattr(obj, name)) for name in names}}
 
 
 # What the API returns: the fields the forms accept, plus what the system itself records.
@@ -163,8 +145,8 @@ def case_detail(case: Case, user: User, rules, now: datetime) -> dict:
         kind=case.kind.value,
         category_label=labels.label(case.category),
         organisation={"id": case.organisation_id, "name": case.organisation.name},
-        **{name: _plain(getattr(case, name)) for name in (*CASE_FIELDS, *CLOCK_FIELDS)},
-        findings={name: _plain(getattr(case, name)) for name in FINDINGS_FIELDS},
+        **{name: plain(getattr(case, name)) for name in (*CASE_FIELDS, *CLOCK_FIELDS)},
+        findings={name: plain(getattr(case, name)) for name in FINDINGS_FIELDS},
         **{
             part: [row(r, names) for r in getattr(case, part)]
             for part, names in CHILD_FIELDS.items()
@@ -215,7 +197,7 @@ def form_values(obj, names) -> dict:
         if isinstance(value, datetime):
             value = to_local(value).replace(tzinfo=None).isoformat(timespec="minutes")
         elif isinstance(value, datetime | date | Enum | Decimal):
-            value = _plain(value)
+            value = plain(value)
         out[name] = value
     return out
 

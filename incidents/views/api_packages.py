@@ -4,9 +4,7 @@ against the manifest), and the insurer's answer; and the published JSON Schema o
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, current_app, g, jsonify, request, send_file
+from flask import abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from .. import openapi, permissions
@@ -16,6 +14,7 @@ from ..services import deliveries, notify, package_data
 from ..services import packages as package_service
 from . import api_json as js
 from .api import bp
+from .insurer import send_package_file
 
 READ, ACK = "packages:read", "packages:ack"
 MAX_PER_PAGE = 100
@@ -189,17 +188,7 @@ def get_package(uid: str):
 )
 def package_file(uid: str, name: str):
     """One file of the package, byte for byte what the manifest hashes (ETag: its SHA-256)."""
-    package = _load(uid)
-    file = package_service.file_named(package, name)
-    if file is None:
-        abort(404)
-    return send_file(
-        io.BytesIO(package_service.read_file(file)),
-        mimetype=file.media_type,
-        as_attachment=True,
-        download_name=name.rpartition("/")[2],
-        etag=file.sha256,
-    )
+    return send_package_file(_load(uid), name)
 
 
 @bp.post("/packages/<uid>/acknowledgement")

@@ -89,6 +89,12 @@ def package(uid: str):
 @login_required
 def download(uid: str, name: str):
     pkg = _package(uid)
+    return send_package_file(pkg, name)
+
+
+def send_package_file(pkg: InsurerPackage, name: str):
+    """One file of a package as a download, byte for byte what the manifest hashes (the ETag is
+    its SHA-256); 404 for a name the package does not have."""
     file = package_service.file_named(pkg, name)
     if file is None:
         abort(404)

@@ -14,16 +14,9 @@ from playwright.sync_api import Browser, Page, expect
 from incidents import jobs
 from incidents.services import packages as package_service
 from tests import factories
+from tests.browser.test_browser_flow import _login
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Page, base: str, user) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", user.email)
-    page.fill("#password", factories.PASSWORD)
-    page.click("main button[type=submit]")
-    expect(page.locator("main h1")).to_be_visible()
 
 
 def test_the_insurer_acknowledges_and_the_employer_sees_it(
