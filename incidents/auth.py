@@ -12,9 +12,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from .extensions import db, login_manager
-from .models import ApiToken, Role, User
+from .models import ApiToken, LoginThrottle, Role, User
 from .models.timeutil import utcnow
 
 login_manager.login_view = "auth.login"
@@ -113,3 +114,57 @@ def live_token(token: str) -> ApiToken | None:
     if row is None or row.revoked or row.expires_at < utcnow() or not row.user.active:
         return None
     return row
+
+
+# -- login throttling -----------------------------------------------------------------------
+
+
+def _throttle_key(email: str) -> str:
+    return hashlib.sha256((email or "").strip().lower().encode()).hexdigest()
+
+
+def _throttle(key: str) -> LoginThrottle | None:
+    return db.session.scalar(db.select(LoginThrottle).where(LoginThrottle.key == key))
+
+
+def locked_for(email: str) -> timedelta | None:
+    """How long logins with this e-mail address stay refused, or None when they are not."""
+    row = _throttle(_throttle_key(email))
+    now = utcnow()
+    if row is None or row.locked_until is None or row.locked_until <= now:
+        return None
+    return row.locked_until - now
+
+
+def record_failure(email: str) -> None:
+    """Count a failed login; the MAX-th within the window locks the address. Flush only."""
+    try:
+        with db.session.begin_nested():  # a savepoint: a race loses one count, not the request
+            _count_failure(_throttle_key(email))
+    except IntegrityError:
+        pass  # another request counted this address's first failure at the same moment
+
+
+def _count_failure(key: str) -> None:
+    config, now = current_app.config, utcnow()
+    row = _throttle(key)
+    if row is None:
+        row = LoginThrottle(key=key, failures=0)
+        db.session.add(row)
+    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    if row.first_failure_at is None or now - row.first_failure_at > window:
+        row.failures, row.first_failure_at = 0, now
+    row.failures += 1
+    if row.failures >= config["LOGIN_MAX_FAILURES"]:
+        row.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+        row.failures, row.first_failure_at = 0, None
+
+
+def record_success(email: str) -> None:
+    row = _throttle(_throttle_key(email))
+    if row is not None:
+        row.failures, row.first_failure_at, row.locked_until = 0, None, None
+
+
+def minutes_left(wait: timedelta) -> int:
+    return max(1, -(-int(wait.total_seconds()) // 60))

@@ -26,6 +26,10 @@ class Config:
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
     API_TOKEN_DAYS = 30
+    # Login throttling: this many failures for one e-mail address within the window lock it
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_MINUTES = 15
+    LOGIN_LOCK_MINUTES = 15
     # Outgoing mail (deadline reminders). Without MAIL_SERVER, mails are written as .eml files
     # into <instance>/mail/ so the embedded default works without an SMTP server.
     MAIL_SERVER = None

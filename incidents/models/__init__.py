@@ -40,7 +40,7 @@ from .enums import (
     TrackKind,
 )
 from .insurance import Delivery, DeliveryAttempt, InsurerPackage, Job, PackageFile, Policy
-from .org import ApiToken, Organisation, User
+from .org import ApiToken, LoginThrottle, Organisation, User
 from .room import (
     CaseParticipant,
     Comment,
@@ -78,6 +78,7 @@ __all__ = [
     "Represents",
     "TrackKind",
     "ApiToken",
+    "LoginThrottle",
     "AnswerKind",
     "DeliveryChannel",
     "DeliveryStatus",

@@ -79,3 +79,16 @@ class ApiToken(db.Model):
     scopes: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per e-mail address (known or not, so a lockout reveals no account), and
+    the lock they earn. The key is the SHA-256 of the normalised address."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]

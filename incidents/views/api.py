@@ -21,6 +21,9 @@ from ..auth import (
     find_user,
     issue_token,
     live_token,
+    locked_for,
+    record_failure,
+    record_success,
     role_scopes,
     token_scopes,
     verify_password,
@@ -29,6 +32,7 @@ from ..extensions import csrf, db
 from ..services.errors import DomainError
 from . import api_json as js
 from . import api_schemas
+from .auth import too_many
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie, so nothing to forge
@@ -41,7 +45,8 @@ def _json_error(status: int, message, **extra):
 @bp.errorhandler(js.ApiError)
 def _api_error(exc: js.ApiError):
     db.session.rollback()
-    return _json_error(exc.status, exc.message, **exc.extra)
+    response, status = _json_error(exc.status, exc.message, **exc.extra)
+    return response, status, exc.headers
 
 
 @bp.errorhandler(DomainError)
@@ -183,7 +188,7 @@ def _token_request(data: dict) -> tuple[str, str, list[str] | None, int | None]:
 @openapi.operation(
     public=True,
     body=_token_body_schema,
-    responses={201: "Token", 401: "Error", 403: "Error"},
+    responses={201: "Token", 401: "Error", 403: "Error", 429: "Error"},
     tags=["tokens"],
 )
 def create_token():
@@ -191,11 +196,18 @@ def create_token():
 
     The token is shown once. It carries the scopes asked for (by default all its user's role
     may use: an insurer's cases:read, packages:read and packages:ack, everyone else's
-    cases:read and cases:write) and lives `expires_in_days` (by default API_TOKEN_DAYS)."""
+    cases:read and cases:write) and lives `expires_in_days` (by default API_TOKEN_DAYS).
+    Repeated wrong passwords for one e-mail address lock it for a while: 429 with Retry-After."""
     email, password, scopes, days = _token_request(js.body())
+    wait = locked_for(email)
+    if wait is not None:
+        raise js.ApiError(429, too_many(wait), headers={"Retry-After": int(wait.total_seconds())})
     user = find_user(email)
     if not verify_password(user, password):
+        record_failure(email)
+        db.session.commit()
         raise js.ApiError(401, _("Wrong e-mail or password."))
+    record_success(email)
     if scopes is not None and (denied := [s for s in scopes if s not in role_scopes(user.role)]):
         raise js.ApiError(
             403,

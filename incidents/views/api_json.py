@@ -287,9 +287,10 @@ def form_errors(form, prefix: str = "") -> dict:
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message, **extra):
+    def __init__(self, status: int, message, headers: dict | None = None, **extra):
         super().__init__(str(message))
         self.status, self.message, self.extra = status, message, extra
+        self.headers = headers or {}
 
 
 def body(optional: bool = False) -> dict:

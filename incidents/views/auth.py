@@ -21,7 +21,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import LoginForm
 
-from ..auth import find_user, verify_password
+from ..auth import (
+    find_user,
+    locked_for,
+    minutes_left,
+    record_failure,
+    record_success,
+    verify_password,
+)
 from ..extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -44,13 +51,29 @@ def login():
         return redirect(url_for("cases.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(form.email.data)
+        email = form.email.data
+        wait = locked_for(email)
+        if wait is not None:
+            form.password.errors.append(too_many(wait))
+            return render_template("auth/login.html", form=form), 429
+        user = find_user(email)
         if verify_password(user, form.password.data):
+            record_success(email)
+            db.session.commit()
             login_user(user)
             session.pop("lang", None)  # the user's saved language applies from now on
             return redirect(_safe_next(request.args.get("next")))
+        record_failure(email)
+        db.session.commit()
         form.password.errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form)
+
+
+def too_many(wait) -> str:
+    return _(
+        "Too many failed attempts with this e-mail address. Try again in %(minutes)s min.",
+        minutes=minutes_left(wait),
+    )
 
 
 @bp.post("/logout")
