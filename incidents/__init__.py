@@ -54,7 +54,17 @@ def create_app(
     register_views(app)
     register_cli(app)
     _enable_sqlite_foreign_keys(app)
+    app.after_request(_security_headers)
     return app
+
+
+def _security_headers(response):
+    """The config's security headers on every response (a view may have set its own)."""
+    from flask import current_app
+
+    for name, value in current_app.config["SECURITY_HEADERS"].items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def _instance_secret(instance_path: str) -> str:
