@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
 from ..layout import (
     BODY_PT,
     field,
+    heading,
     loop_table,
     para,
     text,
@@ -229,3 +232,26 @@ def accident_and_victims(doc, t):
     para(doc, "{%p for v in victims %}")
     para(doc, "{{ loop.index }}. {{ v.name }}, {{ v.occupation }}", indent_cm=0.5)
     para(doc, "{%p endfor %}")
+
+
+def law194_policy_and_employer(doc, t):
+    """Both notices to the insurer: the Law No. 194 line under the title, sections 1 (the
+    policy) and 2 (the insured employer)."""
+    para(
+        doc,
+        t(
+            "по договору обязательного страхования гражданско-правовой ответственности "
+            "работодателя за причинение вреда жизни и здоровью работника (Закон Кыргызской "
+            "Республики от 5 августа 2008 года № 194)",
+            "кызматкердин өмүрүнө жана ден соолугуна зыян келтиргендиги үчүн иш берүүчүнүн "
+            "жарандык-укуктук жоопкерчилигин милдеттүү камсыздандыруу келишими боюнча (Кыргыз "
+            "Республикасынын 2008-жылдын 5-августундагы № 194 Мыйзамы)",
+        ),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        size=10,
+        after=8,
+    )
+    heading(doc, t("1. Страховой полис", "1. Камсыздандыруу полиси"))
+    para(doc, "№ {{ employer.policy_number }}")
+    heading(doc, t("2. Страхователь (работодатель)", "2. Камсыздандырылуучу (иш берүүчү)"))
+    employer_fields(doc, t)

@@ -3,10 +3,8 @@ occupational disease, with the act attached)."""
 
 from __future__ import annotations
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
 from ..layout import field, heading, para, title
-from .common import employer_fields
+from .common import law194_policy_and_employer
 from .disease_common import final_fields, worker_fields
 
 
@@ -21,25 +19,7 @@ def build_disease_insurer_notice(doc, t):
             "кесиптик оорунун учуру (камсыздандыруу окуясы) жөнүндө",
         ),
     )
-    para(
-        doc,
-        t(
-            "по договору обязательного страхования гражданско-правовой ответственности "
-            "работодателя за причинение вреда жизни и здоровью работника (Закон Кыргызской "
-            "Республики от 5 августа 2008 года № 194)",
-            "кызматкердин өмүрүнө жана ден соолугуна зыян келтиргендиги үчүн иш берүүчүнүн "
-            "жарандык-укуктук жоопкерчилигин милдеттүү камсыздандыруу келишими боюнча (Кыргыз "
-            "Республикасынын 2008-жылдын 5-августундагы № 194 Мыйзамы)",
-        ),
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        size=10,
-        after=8,
-    )
-
-    heading(doc, t("1. Страховой полис", "1. Камсыздандыруу полиси"))
-    para(doc, "№ {{ employer.policy_number }}")
-    heading(doc, t("2. Страхователь (работодатель)", "2. Камсыздандырылуучу (иш берүүчү)"))
-    employer_fields(doc, t)
+    law194_policy_and_employer(doc, t)
     heading(doc, t("3. Работник", "3. Кызматкер"))
     worker_fields(doc, t)
     field(

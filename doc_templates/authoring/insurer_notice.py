@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
 from ..layout import (
     field,
     heading,
@@ -11,7 +9,7 @@ from ..layout import (
     para,
     title,
 )
-from .common import employer_fields
+from .common import law194_policy_and_employer
 
 
 def build_insurer_notice(doc, t):
@@ -25,25 +23,7 @@ def build_insurer_notice(doc, t):
             "өндүрүштөгү кырсык (камсыздандыруу окуясы) жөнүндө",
         ),
     )
-    para(
-        doc,
-        t(
-            "по договору обязательного страхования гражданско-правовой ответственности "
-            "работодателя за причинение вреда жизни и здоровью работника (Закон Кыргызской "
-            "Республики от 5 августа 2008 года № 194)",
-            "кызматкердин өмүрүнө жана ден соолугуна зыян келтиргендиги үчүн иш берүүчүнүн "
-            "жарандык-укуктук жоопкерчилигин милдеттүү камсыздандыруу келишими боюнча (Кыргыз "
-            "Республикасынын 2008-жылдын 5-августундагы № 194 Мыйзамы)",
-        ),
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        size=10,
-        after=8,
-    )
-
-    heading(doc, t("1. Страховой полис", "1. Камсыздандыруу полиси"))
-    para(doc, "№ {{ employer.policy_number }}")
-    heading(doc, t("2. Страхователь (работодатель)", "2. Камсыздандырылуучу (иш берүүчү)"))
-    employer_fields(doc, t)
+    law194_policy_and_employer(doc, t)
     heading(doc, t("3. Событие", "3. Окуя"))
     field(doc, t("Дело", "Кырсык боюнча иш"), "№ {{ case_number }}")
     field(
