@@ -44,12 +44,14 @@ def create_app(
     login_manager.init_app(app)
 
     from . import (
+        audit,
         auth,  # noqa: F401  (registers the user loader and token auth)
         jobs,
     )
     from .cli import register_cli
     from .views import register_views
 
+    audit.install()
     jobs.init_app(app)
     register_views(app)
     register_cli(app)

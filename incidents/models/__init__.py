@@ -1,5 +1,6 @@
 """Every model, imported so Alembic and the tests see the whole schema."""
 
+from .audit import AuditCheck, AuditEvent, AuditHead
 from .case import (
     Case,
     CaseNotice,
@@ -52,6 +53,9 @@ from .room import (
 )
 
 __all__ = [
+    "AuditCheck",
+    "AuditEvent",
+    "AuditHead",
     "DiseaseFile",
     "DiseaseForm",
     "Exposure",

@@ -1,6 +1,7 @@
 """The administrator's pages: the mails the service wrote to its folder when no SMTP server is
 configured (so invitations still reach people on the embedded default), and the background
-jobs, where a job that failed for good shows its error and can be run again."""
+jobs, where a job that failed for good shows its error and can be run again, and the audit
+chain with its latest verifications."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import jobs
+from ..audit_verify import verify_and_record
 from ..extensions import db
 from ..mail import mail_dir
-from ..models import Job, JobStatus, Role
+from ..models import AuditCheck, AuditEvent, Job, JobStatus, Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 _NAME = re.compile(r"^[A-Za-z0-9._-]+\.eml$")
@@ -74,3 +76,26 @@ def retry_job(job_id: int):
     db.session.commit()
     flash(_("The job is queued again."), "success")
     return redirect(url_for(".jobs_page"), code=303)
+
+
+@bp.get("/audit")
+def audit_page():
+    """The audit chain: the latest verifications and the latest events."""
+    checks = db.session.scalars(
+        db.select(AuditCheck).order_by(AuditCheck.id.desc()).limit(20)
+    ).all()
+    events = db.session.scalars(
+        db.select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(50)
+    ).all()
+    return render_template("admin/audit.html", checks=checks, events=events)
+
+
+@bp.post("/audit/verify")
+def verify_audit():
+    """Verify the whole chain now (the same as `flask audit verify`)."""
+    verdict = verify_and_record(db.session)
+    if verdict.ok:
+        flash(_("The audit chain is intact: %(count)s events.", count=verdict.events), "success")
+    else:
+        flash(_("The audit chain is broken at event %(seq)s.", seq=verdict.broken_seq), "danger")
+    return redirect(url_for(".audit_page"), code=303)

@@ -16,7 +16,7 @@ from forms.case import (
     VictimForm,
 )
 
-from .. import openapi, permissions
+from .. import audit, openapi, permissions
 from ..extensions import db
 from ..models import Case, CaseKind, CaseStatus, Category, GeneratedDocument
 from ..models.timeutil import utcnow
@@ -344,6 +344,7 @@ def download_document(document_id: int):
         abort(404)
     if not permissions.can_download(g.api_user, document):
         abort(403)
+    audit.downloaded(document.case_id, file="document", id=document.id, sha256=document.sha256)
     return send_file(
         document_service.store_path(document.sha256),
         mimetype=DOCX,

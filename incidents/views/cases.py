@@ -30,7 +30,7 @@ from forms.case import (
 )
 from forms.disease import DISEASE_OVERRIDES
 
-from .. import permissions
+from .. import audit, permissions
 from ..extensions import db
 from ..models import Case, GeneratedDocument
 from ..models.timeutil import to_local, utcnow
@@ -350,8 +350,10 @@ def download(document_id: int):
     document = db.get_or_404(GeneratedDocument, document_id)
     if not permissions.can_download(current_user, document):
         abort(403)
+    data = document_service.read(document)
+    audit.downloaded(document.case_id, file="document", id=document.id, sha256=document.sha256)
     return send_file(
-        BytesIO(document_service.read(document)),
+        BytesIO(data),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
         download_name=document.filename,

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from forms.evidence import EvidenceForm
 
-from .. import permissions
+from .. import audit, permissions
 from ..extensions import db
 from ..models import Case, Evidence
 from ..services import evidence as evidence_service
@@ -108,8 +108,10 @@ def upload(case_id: int):
 @bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>")
 def download(case_id: int, evidence_id: int):
     ev = _get(_load(case_id), evidence_id)
+    data = evidence_service.read(ev)
+    audit.downloaded(case_id, file="evidence", id=ev.id, sha256=ev.sha256)
     return _send(
-        evidence_service.read(ev),
+        data,
         ev.sha256,
         mimetype=ev.content_type,
         as_attachment=True,

@@ -6,6 +6,7 @@ a package they may not see (a package's existence is not revealed)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -14,7 +15,7 @@ from flask_login import current_user, login_required
 
 from forms.insurer import AnswerForm, ChannelsForm
 
-from .. import permissions, webhooks
+from .. import audit, permissions, webhooks
 from ..extensions import db
 from ..models import AnswerKind, InsurerPackage, PackageStatus, Role
 from ..services import deliveries, notify
@@ -98,8 +99,12 @@ def send_package_file(pkg: InsurerPackage, name: str):
     file = package_service.file_named(pkg, name)
     if file is None:
         abort(404)
+    data = package_service.read_file(file)
+    audit.downloaded(
+        pkg.case_id, file="package_file", package=pkg.uid, name=name, sha256=file.sha256
+    )
     return send_file(
-        io.BytesIO(package_service.read_file(file)),
+        io.BytesIO(data),
         mimetype=file.media_type,
         as_attachment=True,
         download_name=name.rpartition("/")[2],
@@ -114,8 +119,12 @@ def download_zip(uid: str):
     if pkg.status != PackageStatus.ready:
         abort(404)
     name = f"package-{pkg.case.number.replace('/', '-')}-v{pkg.version}.zip"
+    data = package_service.zip_bytes(pkg)
+    audit.downloaded(
+        pkg.case_id, file="package_zip", package=pkg.uid, sha256=hashlib.sha256(data).hexdigest()
+    )
     return send_file(
-        io.BytesIO(package_service.zip_bytes(pkg)),
+        io.BytesIO(data),
         mimetype="application/zip",
         as_attachment=True,
         download_name=name,

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from forms.case import DeliveryForm
 from forms.track import TrackForm
 
-from .. import permissions
+from .. import audit, permissions
 from ..extensions import db
 from ..labels import notice_title
 from ..models.timeutil import to_local
@@ -94,8 +94,10 @@ def track_file(case_id: int, track_id: int):
     track = next((t for t in case.tracks if t.id == track_id), None)
     if track is None or track.file_sha256 is None:
         abort(404)
+    data = track_service.read_file(track)
+    audit.downloaded(case.id, file="track", id=track.id, sha256=track.file_sha256)
     return send_file(
-        BytesIO(track_service.read_file(track)),
+        BytesIO(data),
         as_attachment=True,
         download_name=track.file_name,
         etag=track.file_sha256,
