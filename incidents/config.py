@@ -22,16 +22,19 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     # behind TLS set INCIDENTS_SESSION_COOKIE_SECURE=true (off for the plain-http local start)
     SESSION_COOKIE_SECURE = False
-    # sent with every response (incidents/__init__.py). The policy forbids framing, plugins,
-    # foreign form targets and base URLs; scripts and styles are not restricted yet, because
-    # the templates still carry inline handlers and style attributes.
+    # sent with every response (incidents/__init__.py). The policy allows scripts, styles,
+    # images and fonts from the service only — no inline script, handler or style attribute
+    # (tests/test_csp.py keeps the templates that way) — and forbids framing, plugins,
+    # foreign form targets and base URLs. data: images are Bootstrap's own SVG icons.
     SECURITY_HEADERS = {
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "same-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
         "Content-Security-Policy": (
-            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; object-src 'none'; "
+            "base-uri 'self'; form-action 'self'"
         ),
     }
     WTF_CSRF_TIME_LIMIT = None  # a long form on a slow line must not expire mid-typing
