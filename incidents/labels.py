@@ -17,6 +17,7 @@ from .models import (
     DeliveryStatus,
     DiseaseForm,
     ExamKind,
+    HoldKind,
     Intoxication,
     JobStatus,
     NoticeMethod,
@@ -109,6 +110,11 @@ LABELS = {
     TrackKind: {
         TrackKind.technical_investigation: _l("Technical investigation (hazardous facility)"),
         TrackKind.criminal_referral: _l("Criminal referral"),
+    },
+    HoldKind: {
+        HoldKind.criminal_case: _l("Criminal case"),
+        HoldKind.court: _l("Court proceedings"),
+        HoldKind.other: _l("Other legal requirement"),
     },
     PackageStatus: {
         PackageStatus.building: _l("Being prepared"),

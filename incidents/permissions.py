@@ -211,3 +211,14 @@ def can_edit_channels(user: User) -> bool:
         and user.organisation is not None
         and user.organisation.kind == OrgKind.insurer
     )
+
+
+def can_place_hold(user: User, case: Case) -> bool:
+    """Place or lift a legal hold: the employer's labour-protection specialist or head, or the
+    state labour inspector who supervises the case (a court or prosecutor's demand reaches
+    one of them)."""
+    if not user.is_authenticated:
+        return False
+    if user.role in EDITORS and user.organisation_id == case.organisation_id:
+        return True
+    return _inspects(user, case)

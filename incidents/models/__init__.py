@@ -28,6 +28,7 @@ from .enums import (
     DiseaseForm,
     DocumentKind,
     ExamKind,
+    HoldKind,
     Intoxication,
     JobStatus,
     NoticeMethod,
@@ -42,6 +43,7 @@ from .enums import (
 )
 from .insurance import Delivery, DeliveryAttempt, InsurerPackage, Job, PackageFile, Policy
 from .org import ApiToken, LoginThrottle, Organisation, User
+from .retention import LegalHold
 from .room import (
     CaseParticipant,
     Comment,
@@ -98,6 +100,8 @@ __all__ = [
     "CommissionMember",
     "CommissionRole",
     "DocumentKind",
+    "HoldKind",
+    "LegalHold",
     "GeneratedDocument",
     "Intoxication",
     "Measure",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +32,9 @@ from .enums import (
 from .insurance import Insured
 from .org import Organisation, User
 from .timeutil import utcnow
+
+if TYPE_CHECKING:
+    from .retention import LegalHold
 
 
 def _live(rows):
@@ -106,6 +110,7 @@ class Case(DiseaseParts, Insured, db.Model):
     measures_all: Mapped[list[Measure]] = relationship(order_by="Measure.id")
     notices: Mapped[list[CaseNotice]] = relationship(order_by="CaseNotice.id")
     tracks: Mapped[list[ParallelTrack]] = relationship(order_by="ParallelTrack.id")
+    holds: Mapped[list[LegalHold]] = relationship(order_by="LegalHold.id")
     documents: Mapped[list[GeneratedDocument]] = relationship(
         back_populates="case", order_by="GeneratedDocument.id"
     )

@@ -181,3 +181,11 @@ class JobStatus(StrEnum):
     running = "running"
     done = "done"
     failed = "failed"
+
+
+class HoldKind(StrEnum):
+    """Why a legal hold keeps a case from any disposal."""
+
+    criminal_case = "criminal_case"
+    court = "court"
+    other = "other"

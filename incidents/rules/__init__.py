@@ -24,6 +24,9 @@ Pack format (see the header comment of kr.toml for the full description):
     [[disease.icd10]]            code, label: the names of the ICD-10 codes the pack knows (a
                                  code not listed is still allowed); taken from the `include`d
                                  pack when not written, `icd10 = []` stays empty
+  [[retention]]                  class, years, kinds (document kinds), title, basis, verified:
+                                 how long a closed case's records are kept; taken from the
+                                 `include`d pack when not written
 Durations: "<n>h" hours, "<n>d" calendar days, "<n>wd" working days, "<n>mo" months."""
 
 from __future__ import annotations
@@ -162,6 +165,16 @@ class Code:
 
 
 @dataclass(frozen=True)
+class RetentionClass:
+    name: str
+    years: int
+    kinds: tuple[str, ...]
+    title: dict[str, str]
+    basis: dict[str, str]
+    verified: bool
+
+
+@dataclass(frozen=True)
 class RulePack:
     name: str
     title: dict[str, str]
@@ -182,6 +195,13 @@ class RulePack:
     disease_deadlines: tuple[DeadlineRule, ...] = ()
     disease_commission: CommissionRule | None = None
     icd10: tuple[Code, ...] = ()  # a code list: code_list("icd10"), label("icd10", …)
+    retention: tuple[RetentionClass, ...] = ()
+
+    def retention_for(self, kind: str) -> RetentionClass | None:
+        """The class that keeps documents of `kind`; a kind no class names is kept as long
+        as the longest class."""
+        named = next((r for r in self.retention if kind in r.kinds), None)
+        return named or max(self.retention, key=lambda r: r.years, default=None)
 
     @property
     def calendar(self) -> Calendar:
@@ -251,6 +271,8 @@ def _read(name: str, directory=None, _seen: tuple[str, ...] = ()) -> dict:
         disease, inherited = raw.get("disease"), parent.get("disease") or {}
         if isinstance(disease, dict) and "icd10" not in disease and "icd10" in inherited:
             disease["icd10"] = inherited["icd10"]
+        if "retention" not in raw and "retention" in parent:
+            raw["retention"] = parent["retention"]
     return raw
 
 
@@ -346,6 +368,17 @@ def load(name: str = "kr", directory: str | Path | None = None) -> RulePack:
             _commission_rule(disease["commission"]) if "commission" in disease else None
         ),
         icd10=_codes(disease.get("icd10", ())),
+        retention=tuple(
+            RetentionClass(
+                name=r["class"],
+                years=r["years"],
+                kinds=tuple(r["kinds"]),
+                title=r["title"],
+                basis=r["basis"],
+                verified=r.get("verified", False),
+            )
+            for r in raw.get("retention", ())
+        ),
     )
 
 

@@ -61,7 +61,33 @@ class _Checker:
         self.commission()
         self.code_lists()
         self.disease()
+        self.retention()
         return self.errors
+
+    def retention(self) -> None:
+        """[[retention]]: classes with positive years over known document kinds, each kind in
+        one class at most."""
+        from ..models.enums import DocumentKind
+
+        known = {k.value for k in DocumentKind} | {"register"}
+        seen: dict[str, str] = {}
+        classes = self.raw.get("retention")
+        if not classes:
+            self.err("retention", "no [[retention]] classes: how long are records kept?")
+            return
+        for i, rule in enumerate(classes):
+            where = f"retention[{i}]"
+            if not isinstance(rule.get("years"), int) or rule["years"] <= 0:
+                self.err(where, "years must be a positive whole number")
+            for kind in rule.get("kinds", ()):
+                if kind not in known:
+                    self.err(where, f"{kind!r} is not a document kind")
+                elif kind in seen:
+                    self.err(where, f"{kind!r} is already kept by {seen[kind]}")
+                else:
+                    seen[kind] = rule.get("class", where)
+            self.texts(where, rule.get("title"), "title")
+            self.texts(where, rule.get("basis"), "basis")
 
     def header(self) -> None:
         from .calendar import supported

@@ -92,6 +92,13 @@ def register_views(app: Flask) -> None:
     app.register_error_handler(403, lambda e: _error(403, _("You do not have access to this.")))
     app.register_error_handler(404, lambda e: _error(404, _("Not found.")))
     app.register_error_handler(413, lambda e: _error(413, _("The request is too large.")))
+    # never a traceback: the error is logged, the user gets a page in their language
+    app.register_error_handler(
+        500,
+        lambda e: _error(
+            500, _("Something went wrong on our side. The error was logged; please try again.")
+        ),
+    )
     app.register_error_handler(
         400, lambda e: _error(400, _("The request could not be understood."))
     )

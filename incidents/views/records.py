@@ -1,4 +1,4 @@
-"""Records beside the stages: notice deliveries and parallel tracks of a case."""
+"""Records beside the stages: notice deliveries, parallel tracks and legal holds of a case."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.case import DeliveryForm
+from forms.retention import HoldForm, LiftHoldForm
 from forms.track import TrackForm
 
 from .. import audit, permissions
@@ -16,11 +17,17 @@ from ..extensions import db
 from ..labels import notice_title
 from ..models.timeutil import to_local
 from ..services import cases as case_service
+from ..services import retention
 from ..services import tracks as track_service
 from ..services.errors import DomainError
 from .cases import _edit_page, _load
 
 bp = Blueprint("records", __name__)
+
+
+@bp.app_context_processor
+def _globals():
+    return {"retention_of": retention.of_case}
 
 
 @bp.before_request
@@ -102,3 +109,42 @@ def track_file(case_id: int, track_id: int):
         download_name=track.file_name,
         etag=track.file_sha256,
     )
+
+
+# -- legal holds ------------------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/holds/new", methods=["GET", "POST"])
+def place_hold(case_id: int):
+    case = _load(case_id)
+    if not permissions.can_place_hold(current_user, case):
+        abort(403)
+    form = HoldForm()
+    if form.validate_on_submit():
+        retention.place_hold(case, current_user, form.to_dict())
+        db.session.commit()
+        flash(_("The legal hold is on: nothing of this case may be disposed of."), "success")
+        return redirect(url_for("cases.detail", case_id=case.id, _anchor="retention"))
+    return render_template("cases/hold.html", case=case, form=form)
+
+
+@bp.route("/cases/<int:case_id>/holds/<int:hold_id>/lift", methods=["GET", "POST"])
+def lift_hold(case_id: int, hold_id: int):
+    case = _load(case_id)
+    if not permissions.can_place_hold(current_user, case):
+        abort(403)
+    hold = next((h for h in case.holds if h.id == hold_id), None)
+    if hold is None:
+        abort(404)
+    form = LiftHoldForm()
+    if form.validate_on_submit():
+        try:
+            retention.lift_hold(case, current_user, hold_id, form.lift_reason.data)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            db.session.commit()
+            flash(_("The legal hold is lifted."), "success")
+        return redirect(url_for("cases.detail", case_id=case.id, _anchor="retention"))
+    return render_template("cases/hold.html", case=case, form=form, hold=hold)
