@@ -182,3 +182,21 @@ def test_the_first_event_follows_the_genesis_hash(app, world):
     first = _events()[0]
     assert first.seq == 1 and first.prev_hash == GENESIS
     assert first.hash == chain_hash(GENESIS, first.content)
+
+
+def test_accepting_an_invitation_is_in_the_chain(app, world):
+    """The claim is a conditional Core UPDATE (two clicks, one winner) the ORM does not see;
+    the service records it itself."""
+    from incidents.services import invitations
+
+    case = factories.make_case(world)
+    guest = factories.make_user(Role.victim, None, "guest@example.kg")
+    invitation, token = invitations.invite(case, world.specialist, guest.email, "victim")
+    _db.session.commit()
+    invitations.accept(token, guest)
+    _db.session.commit()
+    claim = [e for e in _events(case_id=case.id) if '"table":"invitation"' in e.content][-1]
+    data = json.loads(claim.content)["data"]
+    assert data["op"] == "update" and data["row"] == invitation.id
+    assert data["values"]["accepted_by_id"] == [None, guest.id]
+    assert _verdict().ok

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
 
+from .. import audit
 from ..extensions import db
 from ..labels import label
 from ..models import Case, CaseParticipant, CommissionMember, Invitation, Role, User
@@ -154,6 +155,16 @@ def accept(token: str, user: User) -> CaseParticipant:
     )
     if claimed.rowcount != 1:
         raise WrongState(_("This invitation has already been used."))
+    # a Core UPDATE is not seen by the ORM's flush: record it in the audit chain ourselves
+    audit.record(
+        db.session,
+        "change",
+        case_id=invitation.case_id,
+        op="update",
+        table="invitation",
+        row=invitation.id,
+        values={"accepted_at": [None, now.isoformat()], "accepted_by_id": [None, user.id]},
+    )
     participant = CaseParticipant(
         case_id=invitation.case_id,
         user_id=user.id,
