@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, TextAreaField, URLField
 from wtforms.validators import Email, Optional, ValidationError
 
+from incidents import netguard
 from incidents.labels import choices
 from incidents.models import AnswerKind
 
@@ -47,6 +48,12 @@ class ChannelsForm(FlaskForm):
             raise ValidationError(
                 _l("The address must start with https:// (http:// only inside your own network).")
             )
+        try:
+            netguard.check_literal(value) if value else None
+        except netguard.Refused as exc:
+            raise ValidationError(
+                _l("This address is inside the service's own network and cannot receive packages.")
+            ) from exc
 
     def to_dict(self) -> dict:
         return {name: (self[name].data or "").strip() or None for name in self.FIELDS}

@@ -71,6 +71,10 @@ class Config:
     WEBHOOK_MAX_ATTEMPTS = 6
     WEBHOOK_BACKOFF_SECONDS = 30
     WEBHOOK_TIMEOUT_SECONDS = 10
+    # Webhooks go to public addresses only (incidents/netguard.py: no SSRF into our network);
+    # allow named hosts (a comma-separated list from the environment) or private networks
+    WEBHOOK_ALLOWED_HOSTS = ""  # e.g. INCIDENTS_WEBHOOK_ALLOWED_HOSTS="hooks.insurer.kg"
+    WEBHOOK_ALLOW_PRIVATE = False
     # PDF copies in the insurer package: LibreOffice (soffice) on PATH, or this binary
     SOFFICE_BINARY = None
     PDF_TIMEOUT_SECONDS = 120
@@ -85,4 +89,5 @@ class TestingConfig(Config):
     JOBS_BACKEND = "manual"  # the tests run the jobs with jobs.run_due()
     JOB_BACKOFF_SECONDS = 0
     WEBHOOK_BACKOFF_SECONDS = 0
+    WEBHOOK_ALLOWED_HOSTS = "127.0.0.1"  # the tests' receivers listen on loopback
     REDIS_URL = None

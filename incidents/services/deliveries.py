@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .. import jobs, webhooks
+from .. import jobs, netguard, webhooks
 from ..extensions import db
 from ..mail import send_mail
 from ..models import (
@@ -186,6 +186,10 @@ def deliver_webhook(delivery_id: int) -> None:
     if delivery is None:
         return
     insurer = delivery.package.insurer
+    try:
+        netguard.check_resolved(delivery.target)
+    except netguard.Refused as exc:
+        _fail(delivery, f"refused: {exc}")
     body = webhook_body(delivery)
     request = urllib.request.Request(  # noqa: S310 - the insurer's registered http(s) URL
         delivery.target,
