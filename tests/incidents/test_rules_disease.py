@@ -120,7 +120,8 @@ def test_a_pack_without_the_disease_part_still_loads(tmp_path):
     text = (RULES_DIR / "kr.toml").read_text(encoding="utf-8")
     head = text[: text.index("[disease.deadlines.acute_notice]")]
     tail = text[text.index("# Law 167 art. 2") : text.index("\n# ICD-10 codes")]
-    (tmp_path / "accidents.toml").write_text(head + tail + "\n", encoding="utf-8")
+    retention = text[text.index("\n# Retention:") :]
+    (tmp_path / "accidents.toml").write_text(head + tail + retention, encoding="utf-8")
     assert validate("accidents", tmp_path) == []
     pack = load("accidents", tmp_path)
     assert pack.disease_deadlines == () and pack.disease_commission is None
