@@ -48,7 +48,10 @@ class DateTimeField(fields.DateTimeLocalField):
         self.data = None
         if not text:
             return
-        for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"):
+        # "%Y-%m-%d %H:%M:%S" is how the field renders its value: a browser without a
+        # datetime-local picker shows it as text and sends it back unchanged
+        formats = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+        for fmt in (*formats, "%d.%m.%Y %H:%M"):
             try:
                 parsed = datetime.strptime(text, fmt)  # noqa: DTZ007 - local, converted later
             except ValueError:

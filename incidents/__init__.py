@@ -26,6 +26,12 @@ def create_app(
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path, 'incidents.sqlite3')}"
         )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # writers queue for SQLite's one write lock: wait for it rather than fail (see
+        # _write_lock_first); a busy machine renders a case's documents in seconds
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})  # never the class's
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("DOCUMENT_STORE"):
         app.config["DOCUMENT_STORE"] = str(Path(app.instance_path, "documents"))
     if not app.config.get("SECRET_KEY"):
@@ -93,3 +99,17 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def _write_lock_first(conn, _cursor, statement, _params, _context, _many):
+            """Start every writing transaction with BEGIN IMMEDIATE. The driver's own BEGIN is
+            deferred: its first write takes a read lock, then asks for the write lock, and when
+            another connection is committing SQLite refuses at once ("database is locked")
+            instead of waiting — two reports at the same moment failed that way. Reads before
+            the first write run outside a transaction, so nothing is held while we wait."""
+            raw = conn.connection.driver_connection
+            if not raw.in_transaction and statement.lstrip()[:9].upper().startswith(_WRITES):
+                raw.execute("BEGIN IMMEDIATE")
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")

@@ -141,6 +141,15 @@ def _after_change(case: Case, actor: User) -> None:
 
 
 def next_seq(organisation: Organisation, year: int) -> int:
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite ignores the callers' FOR UPDATE and reads outside a transaction until the
+        # first write: write first, so the database lock is held before the number is read
+        # (two reports at once took the same number and one of them failed)
+        db.session.execute(
+            db.update(Organisation)
+            .where(Organisation.id == organisation.id)
+            .values(id=organisation.id)
+        )
     current = db.session.execute(
         db.select(db.func.max(Case.seq)).where(
             Case.organisation_id == organisation.id, Case.year == year
