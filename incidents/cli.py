@@ -14,11 +14,20 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def register_cli(app: Flask) -> None:
-    from . import cli_audit, cli_backup, cli_jobs, cli_reminders, cli_retention, cli_rules
+    from . import (
+        cli_audit,
+        cli_backup,
+        cli_integrity,
+        cli_jobs,
+        cli_reminders,
+        cli_retention,
+        cli_rules,
+    )
 
     cli_rules.register(app)
     cli_audit.register(app)
     cli_backup.register(app)
+    cli_integrity.register(app)
     cli_retention.register(app)
     cli_reminders.register(app)
     cli_jobs.register(app)

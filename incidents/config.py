@@ -78,6 +78,9 @@ class Config:
     # PDF copies in the insurer package: LibreOffice (soffice) on PATH, or this binary
     SOFFICE_BINARY = None
     PDF_TIMEOUT_SECONDS = 120
+    # wsgi.py checks the document store against the database in a background thread and logs
+    # what is missing or left over (incidents/services/integrity.py; `flask integrity check`)
+    INTEGRITY_CHECK_ON_START = True
 
 
 class TestingConfig(Config):
@@ -87,6 +90,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_COST = 1024
     JOBS_BACKEND = "manual"  # the tests run the jobs with jobs.run_due()
+    INTEGRITY_CHECK_ON_START = False
     JOB_BACKOFF_SECONDS = 0
     WEBHOOK_BACKOFF_SECONDS = 0
     WEBHOOK_ALLOWED_HOSTS = "127.0.0.1"  # the tests' receivers listen on loopback
