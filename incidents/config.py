@@ -58,6 +58,7 @@ class Config:
     REMINDER_BEFORE_HOURS = 24
     BASE_URL = "http://127.0.0.1:5000"  # links in mails (reminders run without a request)
     INVITATION_DAYS = 7  # how long an invitation link works
+    PASSWORD_RESET_HOURS = 2  # how long a "forgot password" link works
     # Background jobs (incidents/jobs.py): RQ on Redis when REDIS_URL is set, otherwise a
     # thread in each web process. JOBS_BACKEND forces one of "rq", "thread", "manual".
     REDIS_URL = os.environ.get("REDIS_URL")

@@ -17,6 +17,7 @@ def register_views(app: Flask) -> None:
         api_packages,  # noqa: F401  (adds the insurer routes to the api blueprint)
         case_list,  # noqa: F401  (adds the case list to the cases blueprint)
         disease,  # noqa: F401  (adds the disease screens to the cases blueprint)
+        password,  # noqa: F401  (adds the forgot-password routes to the auth blueprint)
     )
     from .admin import bp as admin_bp
     from .api import bp as api_bp
