@@ -30,6 +30,7 @@ from .authoring.insurer_notice import build_insurer_notice
 from .authoring.interview_protocol import build_interview_protocol
 from .authoring.investigation_act import build_investigation_act
 from .authoring.notice import build_notice
+from .authoring.register import build_register, register_footer_text
 from .authoring.scene_protocol import build_scene_protocol
 from .authoring.working_conditions import build_working_conditions
 from .formatting import DISEASE_KINDS
@@ -49,6 +50,7 @@ BUILDERS = {
     "working_conditions": build_working_conditions,
     "disease_act": build_disease_act,
     "disease_insurer_notice": build_disease_insurer_notice,
+    "register": build_register,
 }
 assert tuple(BUILDERS) == KINDS
 
@@ -60,6 +62,8 @@ def build(kind: str, language: str):
     footer = disease_footer_text(t) if kind in DISEASE_KINDS else footer_text(t)
     if kind == "dissent":  # a member's opinion on either kind of act
         footer = f"{{% if disease %}}{disease_footer_text(t)}{{% else %}}{footer}{{% endif %}}"
+    if kind == "register":  # an employer's year, not one case
+        footer = register_footer_text(t)
     doc = new_document(language, footer)
     BUILDERS[kind](doc, t)
     return doc

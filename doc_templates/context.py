@@ -361,6 +361,8 @@ def build_context(
     kind = str(getattr(kind, "value", kind))
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
+    if kind == "register":
+        raise ValueError("the register is not one case's: see context_register.py")
     if language not in NOT_GIVEN:
         raise ValueError(f"unsupported document language {language!r}")
     now = now or datetime.now(UTC)

@@ -37,6 +37,7 @@ KINDS = (
     "scene_protocol",
     "interview_protocol",
     *DISEASE_KINDS,
+    "register",  # not of one case: an employer's year (context_register.py)
 )
 SHORT_CIRCUMSTANCES = 200
 

@@ -309,9 +309,13 @@ def sample_context(kind: str, language: str, *, rules=None, addressee=None) -> d
     case; the dissenting opinion: the third member's, DISSENT_TEXT; the protocols:
     `sample_scene_protocol()` without photos, `sample_interview_protocol()` of the victim; the
     acts list `sample_materials()`; an occupational-disease document: the disease sample of
-    samples_disease.py)."""
+    samples_disease.py; the register: samples_register.py, the sample cases as its rows)."""
     if kind in DISEASE_KINDS:
         return sample_disease_context(kind, language, rules=rules)
+    if kind == "register":
+        from .samples_register import sample_register_context  # it builds on this module
+
+        return sample_register_context(language, rules=rules)
     case = sample_group_case() if kind == "investigation_act" else sample_case()
     return build_context(
         case,

@@ -5,17 +5,28 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, StopValidation, ValidationError
 
 from incidents.models.timeutil import LOCAL_TZ
 
 REQUIRED = _l("This field is required.")
 
 
+class _InputRequired(InputRequired):
+    """Only spaces are no input either: a date or number field reads them as empty (None),
+    which InputRequired alone would let through to a NOT NULL column."""
+
+    def __call__(self, form, field):
+        if field.raw_data and isinstance(field.raw_data[0], str) and not field.raw_data[0].strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+        super().__call__(form, field)
+
+
 def required():
     """Something must be typed. InputRequired (not DataRequired) keeps a parse error such as
     "Enter a date" instead of replacing it with "required"; blank text is caught by not_blank."""
-    return InputRequired(message=REQUIRED)
+    return _InputRequired(message=REQUIRED)
 
 
 def length(max_: int, min_: int = -1):

@@ -55,9 +55,11 @@ def create_app(
         jobs,
     )
     from .cli import register_cli
+    from .services import derived
     from .views import register_views
 
     audit.install()
+    derived.install()  # Case.next_due_at and search_text follow every flush
     jobs.init_app(app)
     register_views(app)
     register_cli(app)

@@ -17,6 +17,7 @@ def register_cli(app: Flask) -> None:
     from . import (
         cli_audit,
         cli_backup,
+        cli_cases,
         cli_integrity,
         cli_jobs,
         cli_reminders,
@@ -24,18 +25,23 @@ def register_cli(app: Flask) -> None:
         cli_rules,
     )
 
+    cli_backup.register(app)
     cli_rules.register(app)
     cli_audit.register(app)
-    cli_backup.register(app)
-    cli_integrity.register(app)
     cli_retention.register(app)
     cli_reminders.register(app)
     cli_jobs.register(app)
+    cli_integrity.register(app)
+    cli_cases.register(app)
 
-    @app.cli.command("demo")
+    @app.cli.group("demo", invoke_without_command=True)
     @click.option("--password", default=None, help="One password for every demo user.")
-    def demo(password):
-        """Load a demo employer, a user per role and cases at every stage (idempotent)."""
+    @click.pass_context
+    def demo(ctx, password):
+        """Load a demo employer, a user per role and cases at every stage (idempotent);
+        `flask demo scale N` generates load data instead."""
+        if ctx.invoked_subcommand is not None:
+            return
         from . import jobs
         from .demo import load_demo
 
@@ -50,6 +56,10 @@ def register_cli(app: Flask) -> None:
         click.echo("Demo users (e-mail / password / role):")
         for email, pw, role in users:
             click.echo(f"  {email:32} {pw:16} {role}")
+
+    from .demo_scale import scale
+
+    demo.add_command(scale)
 
     @app.cli.group("translate")
     def translate():

@@ -13,10 +13,10 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from PIL import Image
 
+from incidents import rules
 from incidents.extensions import db as _db
 from incidents.models import AuditEvent, GeneratedDocument, HoldKind
 from incidents.models.timeutil import to_local
-from incidents import rules
 from incidents.rules import load
 from incidents.rules.check import validate
 from incidents.services import evidence, retention

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -43,7 +43,25 @@ def _live(rows):
 
 class Case(DiseaseParts, Insured, db.Model):
     __tablename__ = "case_file"
-    __table_args__ = (UniqueConstraint("organisation_id", "year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "year", "seq"),
+        # the lists, newest first (keyset on id), of one employer, with or without a status
+        Index("ix_case_file_organisation_id_id", "organisation_id", "id"),
+        Index("ix_case_file_organisation_id_status_id", "organisation_id", "status", "id"),
+        # the register, the statistics and the dashboard: one employer's period
+        Index("ix_case_file_organisation_id_occurred_at", "organisation_id", "occurred_at"),
+        # the overdue filter: the open statuses, next_due_at < now
+        Index("ix_case_file_status_next_due_at", "status", "next_due_at"),
+        # the list's search (LIKE '%term%'): a trigram index on PostgreSQL; SQLite has none, so
+        # its twin there is an empty partial index (WHERE 0), the same schema on both for Alembic
+        Index(
+            "ix_case_file_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            sqlite_where=text("0"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
@@ -52,7 +70,7 @@ class Case(DiseaseParts, Insured, db.Model):
     kind: Mapped[CaseKind] = mapped_column(db_enum(CaseKind), default=CaseKind.accident)
     # an accident's category; None for an occupational disease (see disease.form)
     category: Mapped[Category | None] = mapped_column(db_enum(Category))
-    status: Mapped[CaseStatus] = mapped_column(db_enum(CaseStatus), index=True)
+    status: Mapped[CaseStatus] = mapped_column(db_enum(CaseStatus))
     version: Mapped[int] = mapped_column(default=1)
 
     occurred_at: Mapped[datetime]
@@ -93,6 +111,11 @@ class Case(DiseaseParts, Insured, db.Model):
     suspended_at: Mapped[datetime | None]
     paused_seconds: Mapped[int] = mapped_column(default=0)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # derived, for the lists (incidents/services/derived.py recomputes them at every flush):
+    # the moment the case is overdue from (None: it cannot become overdue as it stands), and
+    # its number, victims, unit and place folded to lower case for the search
+    next_due_at: Mapped[datetime | None]
+    search_text: Mapped[str | None] = mapped_column(Text)
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
@@ -31,7 +31,9 @@ def register_views(app: Flask) -> None:
     from .org import bp as org_bp
     from .protocols import bp as protocols_bp
     from .records import bp as records_bp
+    from .register import bp as register_bp
     from .signing import bp as signing_bp
+    from .statistics import bp as statistics_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
@@ -46,6 +48,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(evidence_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(insurer_bp)
+    app.register_blueprint(register_bp)
+    app.register_blueprint(statistics_bp)
 
     @app.template_filter("local")
     def _local(dt, fmt="dd.MM.yyyy HH:mm"):
@@ -82,6 +86,18 @@ def register_views(app: Flask) -> None:
             "can": permissions,
             "current_lang": labels.lang(),
         }
+
+    @app.before_request
+    def _refuse_unstorable_form_data():
+        """A form value or file name with a NUL (PostgreSQL text cannot hold one, and no
+        keyboard types it) is a bad request, whatever the form; the API checks its JSON."""
+        from .api_json import storable
+
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            sent = [v for _k, v in request.form.items(multi=True)]
+            sent += [f.filename or "" for _k, f in request.files.items(multi=True)]
+            if not all(storable(v) for v in sent):
+                abort(400)
 
     def _error(code, message):
         if request.blueprint == "api" or request.path.startswith("/api/"):

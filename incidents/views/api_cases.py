@@ -4,6 +4,9 @@ blueprint of api.py, which authenticates every request and checks the scope decl
 from __future__ import annotations
 
 from flask import abort, current_app, g, jsonify, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 import workflows
 from forms.case import (
@@ -21,8 +24,8 @@ from ..extensions import db
 from ..models import Case, CaseKind, CaseStatus, Category, GeneratedDocument
 from ..models.timeutil import utcnow
 from ..rules import for_case
+from ..services import case_list
 from ..services import cases as case_service
-from ..services import deadlines
 from ..services import documents as document_service
 from . import api_json as js
 from .api import bp
@@ -82,7 +85,23 @@ def _int(value) -> int | None:
         "category": {"type": "string", "enum": [c.value for c in Category]},
         "kind": {"type": "string", "enum": [k.value for k in CaseKind]},
         "overdue": {**_FLAG, "description": "Only the open cases past a legal deadline."},
-        "page": {"type": "integer", "minimum": 1, "maximum": openapi.MAX_ID},
+        "q": {
+            "type": "string",
+            "maxLength": 100,
+            "description": "Part of the case number, a victim's name, the unit or the place.",
+        },
+        "after": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": openapi.MAX_ID,
+            "description": "The cases older than this case id: follow the `next` link.",
+        },
+        "page": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": openapi.MAX_ID,
+            "description": "Deprecated: numbered pages (OFFSET; slower the deeper). Use `next`.",
+        },
         "per_page": {
             "type": "integer",
             "minimum": 1,
@@ -94,38 +113,61 @@ def _int(value) -> int | None:
     tags=["cases"],
 )
 def list_cases():
-    """List the cases the user may see, newest report first."""
-    user = g.api_user
-    query = db.select(Case).where(permissions.visible_cases(user))
-    status, category = js.choice_arg("status", CaseStatus), js.choice_arg("category", Category)
-    if status is not None:
-        query = query.where(Case.status == status)
-    if category is not None:
-        query = query.where(Case.category == category)
-    kind = js.choice_arg("kind", CaseKind)
-    if kind is not None:
-        query = query.where(Case.kind == kind)
-    query = query.order_by(Case.reported_at.desc(), Case.id.desc())
-    page = js.page_arg("page", 1)
+    """List the cases the user may see, newest first, a page at a time.
+
+    Follow the `next` link for the following page (null on the last): it costs the same
+    however deep. The old `page` numbers still work and then also give `total` and `pages`."""
+    filters = case_list.Filters(
+        status=js.choice_arg("status", CaseStatus),
+        category=js.choice_arg("category", Category),
+        kind=js.choice_arg("kind", CaseKind),
+        overdue=request.args.get("overdue") in ("1", "true"),
+        q=_search_arg(),
+    )
+    after = js.page_arg("after", 0) or None
+    number = js.page_arg("page", 0) or None
+    if after is not None and number is not None:
+        raise js.ApiError(
+            400,
+            _("The request could not be understood."),
+            fields={"page": [_("Give either page or after, not both.")]},
+        )
     per_page = min(js.page_arg("per_page", current_app.config["CASES_PER_PAGE"]), MAX_PER_PAGE)
     now = utcnow()
-    if request.args.get("overdue") in ("1", "true"):
-        # the legal clock is computed, not stored: filter the open cases in Python
-        open_cases = db.session.execute(
-            query.where(Case.status.not_in([CaseStatus.closed, CaseStatus.cancelled]))
-        ).scalars()
-        matching = [c for c in open_cases if deadlines.is_overdue(c, for_case(c), now)]
-        total, items = len(matching), matching[(page - 1) * per_page : page * per_page]
-    else:
-        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-        items, total = pagination.items, pagination.total
-    return jsonify(
-        items=[js.case_summary(c, for_case(c), now) for c in items],
-        page=page,
-        per_page=per_page,
-        total=total,
-        pages=max(1, -(-total // per_page)),
-    )
+    query = case_list.select(permissions.visible_cases(g.api_user), filters, now)
+    loaded = query.options(selectinload(Case.victims_all), selectinload(Case.organisation))
+    page = case_list.page(loaded, per_page, after=after, number=number)
+    args = {k: request.args[k] for k in _LIST_ARGS if request.args.get(k)}
+    body = {
+        "items": [
+            js.case_summary(c, for_case(c), now, overdue=case_list.is_overdue(c, now))
+            for c in page.items
+        ],
+        "per_page": per_page,
+        "next": url_for(".list_cases", after=page.after, **args, _external=True)
+        if page.after is not None
+        else None,
+    }
+    if number is not None:  # the old numbered pages, with their counts
+        total = db.session.scalar(
+            db.select(func.count()).select_from(query.order_by(None).subquery())
+        )
+        body.update(page=number, total=total, pages=max(1, -(-total // per_page)))
+    return jsonify(body)
+
+
+_LIST_ARGS = ("status", "category", "kind", "overdue", "q", "per_page")  # kept by `next`
+
+
+def _search_arg() -> str | None:
+    raw = request.args.get("q") or ""
+    if len(raw) > 100:
+        raise js.ApiError(
+            400,
+            _("The request could not be understood."),
+            fields={"q": [_("Keep it to at most %(max)d characters.", max=100)]},
+        )
+    return raw.strip() or None
 
 
 @bp.post("/cases")

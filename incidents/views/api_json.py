@@ -67,7 +67,8 @@ DISEASE_FIELDS = (
 )
 
 
-def case_summary(case: Case, rules, now: datetime) -> dict:
+def case_summary(case: Case, rules, now: datetime, overdue: bool | None = None) -> dict:
+    """`overdue` as a list already knows it (the stored clock); computed when not given."""
     return {
         "id": case.id,
         "number": case.number,
@@ -80,7 +81,7 @@ def case_summary(case: Case, rules, now: datetime) -> dict:
         "reported_at": iso(case.reported_at),
         "place": case.place,
         "victims": [v.full_name for v in case.victims],
-        "overdue": deadline_service.is_overdue(case, rules, now),
+        "overdue": deadline_service.is_overdue(case, rules, now) if overdue is None else overdue,
         "url": url_for("api.get_case", case_id=case.id, _external=True),
     }
 

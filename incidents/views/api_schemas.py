@@ -172,11 +172,17 @@ def components() -> dict:
         "CaseList": _object(
             {
                 "items": {"type": "array", "items": _ref("CaseSummary")},
-                "page": {"type": "integer"},
                 "per_page": {"type": "integer"},
+                "next": {
+                    "anyOf": [_URL, {"type": "null"}],
+                    "description": "The following page; null on the last.",
+                },
+                # only when the request gave the deprecated `page`
+                "page": {"type": "integer"},
                 "total": {"type": "integer"},
                 "pages": {"type": "integer"},
-            }
+            },
+            required=("items", "per_page", "next"),
         ),
         "CaseDetail": _detail(),
         "Deadline": _object(

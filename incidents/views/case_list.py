@@ -1,5 +1,6 @@
-"""The case list: the cases the user may see, filtered by status, category or kind and by the
-legal clock, newest report first (on the cases blueprint)."""
+"""The case list: the cases the user may see, filtered by status, category or kind, by the
+legal clock and by a search term, newest first, a keyset page at a time (on the cases
+blueprint; the query is services/case_list.py, shared with the API)."""
 
 from __future__ import annotations
 
@@ -8,63 +9,64 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from .. import permissions
-from ..extensions import db
 from ..models import Case, CaseKind, CaseStatus, Category
 from ..models.timeutil import utcnow
-from ..rules import for_case
-from ..services import deadlines
+from ..services import case_list
 from .cases import bp
+
+
+def _id_arg(name: str) -> int | None:
+    """A cursor from the query string; anything but a positive whole number is no cursor."""
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
+def _filters() -> case_list.Filters:
+    status = request.args.get("status") or None
+    category = request.args.get("category") or None
+    return case_list.Filters(
+        status=CaseStatus(status) if status in CaseStatus.__members__ else None,
+        category=Category(category) if category in Category.__members__ else None,
+        # the other kind of case is offered among the categories
+        kind=CaseKind.occupational_disease
+        if category == CaseKind.occupational_disease.value
+        else None,
+        overdue=request.args.get("overdue") == "1",
+        q=" ".join(request.args.get("q", "").split())[:100] or None,
+    )
 
 
 @bp.get("/")
 def index():
-    # the list shows victims and computes every case's clock from its notices: load them along
-    query = (
-        db.select(Case)
-        .where(permissions.visible_cases(current_user))
-        .options(
-            selectinload(Case.notices),
-            selectinload(Case.victims_all),
-            selectinload(Case.disease),
-        )
-    )
-    status = request.args.get("status") or None
-    category = request.args.get("category") or None
-    overdue = request.args.get("overdue") == "1"
-    if status in CaseStatus.__members__:
-        query = query.where(Case.status == CaseStatus(status))
-    if category in Category.__members__:
-        query = query.where(Case.category == Category(category))
-    elif category == CaseKind.occupational_disease.value:  # the other kind of case
-        query = query.where(Case.kind == CaseKind.occupational_disease)
-    query = query.order_by(Case.reported_at.desc(), Case.id.desc())
-    page = request.args.get("page", 1, type=int)
-    per_page = current_app.config["CASES_PER_PAGE"]
+    filters = _filters()
     now = utcnow()
-    if overdue:
-        # the legal clock is computed, not stored: filter the open cases in Python
-        open_cases = (
-            db.session.execute(
-                query.where(Case.status.not_in([CaseStatus.closed, CaseStatus.cancelled]))
-            )
-            .scalars()
-            .all()
-        )
-        matching = [c for c in open_cases if deadlines.is_overdue(c, for_case(c), now)]
-        total = len(matching)
-        items = matching[(page - 1) * per_page : page * per_page]
-    else:
-        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-        items, total = pagination.items, pagination.total
-    pages = max(1, -(-total // per_page))
+    query = case_list.select(permissions.visible_cases(current_user), filters, now)
+    # the list shows the victims and, for a disease, its form
+    loaded = query.options(selectinload(Case.victims_all), selectinload(Case.disease))
+    page = case_list.page(
+        loaded,
+        current_app.config["CASES_PER_PAGE"],
+        after=_id_arg("after"),
+        before=_id_arg("before"),
+        number=request.args.get("page", 1, type=int),  # the old numbered links
+    )
+    total = case_list.count(query)
+    args = {
+        "status": filters.status.value if filters.status else None,
+        "category": request.args.get("category") if (filters.category or filters.kind) else None,
+        "overdue": "1" if filters.overdue else None,
+        "q": filters.q,
+    }
     return render_template(
         "cases/index.html",
-        cases=items,
-        total=total,
+        cases=page.items,
         page=page,
-        pages=pages,
-        overdue_ids={c.id for c in items if deadlines.is_overdue(c, for_case(c), now)},
-        filters={"status": status, "category": category, "overdue": overdue},
+        total=total,
+        total_capped=total > case_list.COUNT_LIMIT,
+        count_limit=case_list.COUNT_LIMIT,
+        args=args,
+        overdue_ids={c.id for c in page.items if case_list.is_overdue(c, now)},
+        filters={**args, "overdue": filters.overdue},
         statuses=list(CaseStatus),
         categories=list(Category),
     )
