@@ -133,11 +133,12 @@ def compute(case: Case, rules: RulePack, now: datetime) -> list[Deadline]:
         stopped = getattr(case, rule.stops)
         if stopped is not None and stopped < started:
             stopped = None  # the clock restarted (reopened case) after an earlier stop
-        extra_days = case.extension_days if rule.pausable else 0
+        # a case not flushed yet has no column defaults: no extension, nothing paused
+        extra_days = (case.extension_days or 0) if rule.pausable else 0
         due = rule.duration[key].add_to(started, extra_days)
         paused = False
         if rule.pausable:
-            due += timedelta(seconds=case.paused_seconds)
+            due += timedelta(seconds=case.paused_seconds or 0)
             if case.suspended_at is not None and stopped is None:
                 paused = True
                 due += now - case.suspended_at
