@@ -247,6 +247,48 @@ def test_the_insurer_counts_only_the_cases_handed_to_it(data, db):
     assert _figures(data.insurer, data.other.id).accidents.cases == 0
 
 
+def _hand_over(case, insurer, policy, n: int) -> None:
+    factories.db.session.add(
+        InsurerPackage(
+            uid=f"0f6a8c1e-0000-4000-8000-{n:012d}",
+            case_id=case.id,
+            insurer_id=insurer.id,
+            policy_id=policy.id,
+            version=1,
+            status=PackageStatus.ready,
+        )
+    )
+
+
+def test_the_insurer_keeps_an_employer_whose_policy_lapsed_for_its_cases_of_the_period(data, db):
+    """Two employers whose policies with the insurer ended in mid-2024: one's 2025 accident was
+    handed to the insurer all the same (it occurred before the policy was found to have
+    lapsed), so it is in the insurer's 2025 scope; the other's handed case is of 2023, when
+    its policy still ran, so it is in the 2023 scope and not in 2025's."""
+    ended = date(2024, 6, 30)
+    lapsed = factories.make_org("ОсОО «Тоо-Таш»")
+    lapsed_policy = factories.make_policy(lapsed, data.insurer_org, "ГО-2020-7", valid_to=ended)
+    older = factories.make_org("ОсОО «Эски-Кен»")
+    older_policy = factories.make_policy(older, data.insurer_org, "ГО-2020-8", valid_to=ended)
+    handed = _case(lapsed, datetime(2025, 9, 1, 6))
+    old = _case(older, datetime(2023, 9, 1, 6), category=Category.severe)
+    db.session.flush()
+    _hand_over(handed, data.insurer_org, lapsed_policy, 2)
+    _hand_over(old, data.insurer_org, older_policy, 3)
+    db.session.commit()
+
+    stats = _figures(data.insurer)
+    # the employer and the other one through their running policies, and `lapsed`
+    assert (stats.organisations, stats.accidents.cases) == (3, 1)
+    assert statistics.scope_for(data.insurer, YEAR, lapsed.id) is not None
+    assert statistics.scope_for(data.insurer, YEAR, older.id) is None
+    y2023 = Period(date(2023, 1, 1), date(2023, 12, 31))
+    assert statistics.scope_for(data.insurer, y2023, older.id) is not None
+    earlier = _figures(data.insurer, period=y2023)
+    assert (earlier.organisations, earlier.accidents.cases) == (4, 1)
+    assert earlier.accidents.by["category"] == [("severe", 1)]
+
+
 def test_the_page_shows_the_tables(data, client_for):
     page = client_for(data.specialist).get(f"/statistics?{ARGS}")
     assert page.status_code == 200

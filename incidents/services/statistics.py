@@ -17,8 +17,9 @@ Whose cases (`scope_for`)
     those employers, light ones included: the frequency rate is meaningless without them, and
     only totals are shown (no case is listed or linked);
   - the insurer: the employers it insures during the period (a policy overlapping it) and
-    any employer whose case was handed to it — but only the cases handed to it count, as the
-    insurer sees no other case. Its rates therefore lag behind cases still being investigated.
+    any employer whose case of the period was handed to it — but only the cases handed to it
+    count, as the insurer sees no other case. Its rates therefore lag behind cases still
+    being investigated.
   Nobody else has statistics.
 
 The rates
@@ -130,7 +131,14 @@ class Scope:
 
 
 def _insured(insurer_id: int, period: Period):
-    """The employers insured by the insurer during the period, or whose case it received."""
+    """The employers insured by the insurer during the period, or whose case of the period it
+    received (under a policy that has lapsed since).
+
+    A package is always made under a policy of its insurer, so the second question is asked
+    only of an employer that ever had a policy with this insurer, and only of its cases of the
+    period (the (organisation_id, occurred_at) index): asked of every employer about every
+    package, it read all the insurer's packages once per employer — 5 s at 300,000 cases."""
+    first, after = period.utc_bounds()
     policy = exists().where(
         Policy.employer_id == Organisation.id,
         Policy.insurer_id == insurer_id,
@@ -138,12 +146,17 @@ def _insured(insurer_id: int, period: Period):
         Policy.valid_from <= period.end,
         Policy.valid_to >= period.start,
     )
+    ever_insured = exists().where(
+        Policy.employer_id == Organisation.id, Policy.insurer_id == insurer_id
+    )
     sent = exists().where(
         Case.organisation_id == Organisation.id,
+        Case.occurred_at >= first,
+        Case.occurred_at < after,
         InsurerPackage.case_id == Case.id,
         InsurerPackage.insurer_id == insurer_id,
     )
-    return db.select(Organisation.id).where(or_(policy, sent))
+    return db.select(Organisation.id).where(or_(policy, and_(ever_insured, sent)))
 
 
 # The organisations of a scope go to the database as a list of ids: the planner then reads each
@@ -256,7 +269,12 @@ def insurer_clause(scope: Scope) -> list:
     handed = exists().where(
         InsurerPackage.case_id == Case.id, InsurerPackage.insurer_id == scope.insurer_id
     )
-    return [handed, Case.status.in_(_SENT_TO_INSURER)]
+    # `status || ''`: the same test, but no index can answer it. Offered
+    # (organisation_id, status, id), SQLite took it over (organisation_id, occurred_at) and read
+    # every case of every year of the insurer's employers for one year's figures (2.5 s at
+    # 300,000 cases instead of 0.5 s); PostgreSQL's planner makes the same choice either way.
+    status = type_coerce(Case.status, String) + ""
+    return [handed, status.in_([s.value for s in _SENT_TO_INSURER])]
 
 
 def _keys() -> dict[str, object]:
