@@ -32,6 +32,15 @@ def create_app(
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})  # never the class's
         options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # no JIT: it compiles a plan whose cost estimate is high, which pays off for queries
+        # running for many seconds; here it only added 75-280 ms to the statistics of a
+        # region or an insurer (bench/run.py). A later `-c jit=on` in the options wins.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect = dict(options.get("connect_args", {}))
+        connect["options"] = f"-c jit=off {connect.get('options', '')}".strip()
+        options["connect_args"] = connect
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("DOCUMENT_STORE"):
         app.config["DOCUMENT_STORE"] = str(Path(app.instance_path, "documents"))
     if not app.config.get("SECRET_KEY"):
