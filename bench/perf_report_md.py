@@ -230,6 +230,27 @@ def _sql_lines(sql: dict) -> list[str]:
     return out
 
 
+def _queueing(hello_rps: float, page_ms: float) -> list[str]:
+    """What the two served targets ask of one request, from this run's own numbers."""
+    from perf_install import WORKERS
+    from perf_load import CONNECTIONS
+
+    whole = 2000 / hello_rps  # ms of the two cores one hello-world request costs, wrk included
+    budget = whole / 0.30 - whole
+    queue = CONNECTIONS // WORKERS
+    return [
+        f"What the targets ask: a hello-world request costs {whole:.2f} ms of the two cores "
+        f"(2 s / {hello_rps:.0f} requests, the client's share included), so 0.30 × its "
+        f"throughput leaves the page {budget:.1f} ms of work per request — "
+        f"{page_ms / budget:.0f} × less than it does. And with {CONNECTIONS} connections on "
+        f"{WORKERS} sync workers each worker always has {queue} requests in hand, so a request "
+        f"waits for up to {queue - 1} others: p99 is at least {queue} × the service time "
+        f"({queue} × {page_ms:.0f} ms = {queue * page_ms:.0f} ms here), and under 50 ms needs a "
+        f"page under {50 / queue:.1f} ms.",
+        "",
+    ]
+
+
 def _bounds(results: dict, verdicts: list[Verdict]) -> list[str]:
     failed = [v for v in verdicts if v.ok is False]
     out = ["## What bounds the missed targets (profiles)", ""]
@@ -256,6 +277,7 @@ def _bounds(results: dict, verdicts: list[Verdict]) -> list[str]:
                 f"two workers serve it at most {hello / page:.3f} × as fast however idle the "
                 "machine — with the client on the same two cores, less.",
                 "",
+                *_queueing(res["served"]["summary"]["hello-world"]["rps"], page),
             ]
             out += _profile_lines(prof["python"]["case page"])
             sql = prof["sql"]["case page"]
