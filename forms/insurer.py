@@ -50,6 +50,8 @@ class ChannelsForm(FlaskForm):
             )
         try:
             netguard.check_literal(value) if value else None
+        except netguard.Invalid as exc:
+            raise ValidationError(_l("Enter a valid web address.")) from exc
         except netguard.Refused as exc:
             raise ValidationError(
                 _l("This address is inside the service's own network and cannot receive packages.")

@@ -10,9 +10,10 @@ only once that transaction commits is the job handed to a transport:
   so the two-command start needs no Redis.
 - ``manual``: nothing runs until `run_due` is called (the tests drive jobs this way).
 
-A job that raises is retried with exponential back-off and, after its last attempt, marked
-failed with the error; the administrator sees it and may run it again. A job left ``running``
-by a killed process is put back in the queue after JOB_STALE_SECONDS."""
+A job that raises is retried with exponential back-off and, after its last attempt (at once
+if it raised `GiveUp`: running it again cannot help), marked failed with the error; the
+administrator sees it and may run it again. A job left ``running`` by a killed process is put
+back in the queue after JOB_STALE_SECONDS."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ from .models import Job, JobStatus
 from .models.timeutil import utcnow
 
 _PENDING = "incidents_jobs"  # session.info key: (job id, delay) to hand over after commit
+
+
+class GiveUp(Exception):
+    """Raised by a job that can never succeed as it stands: it fails now, without retries."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,7 @@ def _failed(job_id: int, spec: _Spec | None, exc: Exception) -> None:
     row = db.session.get(Job, job_id)
     row.last_error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
     current_app.logger.warning("job %s #%s failed: %s", row.name, row.id, row.last_error)
-    if spec is None or row.attempts >= row.max_attempts:
+    if spec is None or isinstance(exc, GiveUp) or row.attempts >= row.max_attempts:
         row.status, row.finished_at = JobStatus.failed, utcnow()
         if spec is not None and spec.on_give_up is not None:
             spec.on_give_up(*json.loads(row.args), row.last_error)

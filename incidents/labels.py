@@ -14,6 +14,7 @@ from .models import (
     Category,
     CommissionRole,
     DeliveryChannel,
+    DeliveryError,
     DeliveryStatus,
     DiseaseForm,
     ExamKind,
@@ -135,6 +136,17 @@ LABELS = {
         DeliveryStatus.delivered: _l("Delivered"),
         DeliveryStatus.failed: _l("Failed"),
     },
+    DeliveryError: {
+        DeliveryError.http_error: _l("error answer"),
+        DeliveryError.redirect_not_followed: _l("redirect not followed"),
+        DeliveryError.address_not_allowed: _l("address not allowed"),
+        DeliveryError.host_not_found: _l("host name not found"),
+        DeliveryError.connection_refused: _l("connection refused"),
+        DeliveryError.timeout: _l("timeout"),
+        DeliveryError.tls_failed: _l("secure connection failed"),
+        DeliveryError.connection_failed: _l("connection failed"),
+        DeliveryError.mail_not_sent: _l("the mail server did not take the message"),
+    },
     JobStatus: {
         JobStatus.queued: _l("Queued"),
         JobStatus.running: _l("Running"),
@@ -197,6 +209,25 @@ def label(value) -> str:
     if value is None:
         return ""
     return str(LABELS[type(value)].get(value, value))
+
+
+def delivery_error(stored: str | None) -> str:
+    """The translated reason of a failed delivery attempt. Only the fixed reasons are shown:
+    rows written before there were any hold the receiver's answer, which nobody may read."""
+    if stored not in DeliveryError.__members__:
+        return ""
+    return label(DeliveryError(stored))
+
+
+def job_error(stored: str | None) -> str:
+    """A failed job's error as the administrator sees it: the exception's class and, for a
+    delivery, its fixed reason — not the exception's text, which may quote a remote answer
+    or a path on the server (the log has the details)."""
+    if not stored:
+        return ""
+    kind, _sep, reason = stored.partition(": ")
+    kind = kind.strip().rsplit(".", 1)[-1]
+    return f"{kind}: {delivery_error(reason.strip())}" if delivery_error(reason.strip()) else kind
 
 
 def choices(enum_cls, blank: bool = False) -> list[tuple[str, object]]:

@@ -1,10 +1,16 @@
 """Delivering a package: the signed webhook with retries, the e-mail through a real SMTP server,
-a real Redis queue with a worker, and the insurer's system checking every file it receives."""
+a real Redis queue with a worker, and the insurer's system checking every file it receives.
+The webhook never follows a redirect, connects to the very address it checked (by IP, with the
+host name in the Host header and the TLS check), and never shows anyone what the receiver said."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import socket
+import ssl
+import subprocess
 import threading
 import time
 import urllib.error
@@ -16,9 +22,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import redis
 
-from incidents import jobs, webhooks
-from incidents.models import DeliveryChannel, DeliveryStatus, Job, JobStatus, PackageStatus
+from incidents import jobs, netguard, webhooks
+from incidents.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryChannel,
+    DeliveryError,
+    DeliveryStatus,
+    Job,
+    JobStatus,
+    PackageStatus,
+    Role,
+)
 from incidents.services import packages as package_service
+from tests import factories
 from tests.conftest import need
 from tests.smtp import smtp_server
 from tests.test_insurer_packages import built, notified_case
@@ -79,6 +96,66 @@ class Receiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class Canned:
+    """A loopback server that answers every request the same way (optionally over TLS) and
+    keeps the Host header of every request it gets, whatever its method."""
+
+    def __init__(self, status: int, headers: dict | None = None, body: bytes = b"", tls=None):
+        self.hosts: list[str] = []
+        canned = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's hook name
+                self.rfile.read(int(self.headers["Content-Length"] or 0))
+                canned.hosts.append(self.headers["Host"])
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_HEAD = do_PUT = do_DELETE = do_POST  # a followed redirect may be any
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}/hooks/incidents"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def calls(self) -> int:
+        return len(self.hosts)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def deliver(db, package, url: str) -> Delivery:
+    """Send the package's webhook once more, to `url`, and run the job to its end."""
+    delivery = Delivery(channel=DeliveryChannel.webhook, target=url, status=DeliveryStatus.pending)
+    package.deliveries.append(delivery)
+    db.session.flush()
+    jobs.enqueue("deliver_webhook", delivery.id)
+    db.session.commit()
+    jobs.run_due()
+    db.session.refresh(delivery)
+    return delivery
+
+
+@pytest.fixture
+def ready(app, world, db):
+    """A ready package of a notified case (its webhook sent only by `deliver`)."""
+    app.config.update(SOFFICE_BINARY="", WEBHOOK_MAX_ATTEMPTS=2)
+    world.insurer_org.webhook_secret = SECRET
+    return built(notified_case(world, db))
 
 
 @pytest.fixture
@@ -166,11 +243,134 @@ def test_a_webhook_that_never_answers_is_marked_failed_after_its_last_attempt(
     db.session.refresh(hook)
     assert hook.status == DeliveryStatus.failed
     assert [a.ok for a in hook.attempts] == [False, False, False]
-    assert "Connection refused" in hook.attempts[-1].error
+    assert hook.attempts[-1].error == DeliveryError.connection_refused.value
     job = db.session.scalar(db.select(Job).where(Job.name == "deliver_webhook"))
     assert job.status == JobStatus.failed
+    world.specialist.language = "en"
+    db.session.commit()
     page = client_for(world.specialist).get(f"/insurer/packages/{package.uid}").text
-    assert 'data-delivery="webhook"' in page and "Connection refused" in page
+    assert 'data-delivery="webhook"' in page and "connection refused" in page
+
+
+def test_a_redirect_is_a_failed_attempt_and_never_followed(app, world, db, client_for, ready):
+    inside = Canned(200)  # an internal service on loopback: it must never be reached
+    redirector = Canned(302, {"Location": inside.url}, b"moved to the admin page")
+    try:
+        hook = deliver(db, ready, redirector.url)
+        assert hook.status == DeliveryStatus.failed
+        assert [(a.http_status, a.error) for a in hook.attempts] == [
+            (302, DeliveryError.redirect_not_followed.value)
+        ] * 2
+        assert redirector.calls == 2 and inside.calls == 0
+        world.insurer.language = "ky"
+        db.session.commit()
+        page = client_for(world.insurer).get(f"/insurer/packages/{ready.uid}").text
+        assert "HTTP 302" in page and "кайра багыттоо аткарылган жок" in page
+        assert "admin page" not in page
+    finally:
+        redirector.close()
+        inside.close()
+
+
+def test_what_the_receiver_said_is_shown_to_nobody(app, world, db, client_for, ready):
+    leaky = Canned(500, body=b"postgres password=hunter2 in the stack trace")
+    try:
+        hook = deliver(db, ready, leaky.url)
+    finally:
+        leaky.close()
+    assert [(a.http_status, a.error) for a in hook.attempts] == [
+        (500, DeliveryError.http_error.value)
+    ] * 2
+    # rows written before the fix hold the answer itself: they are kept but never shown
+    hook.attempts.append(
+        DeliveryAttempt(number=3, ok=False, http_status=500, error="HTTP 500: hunter2 leaked")
+    )
+    db.session.add(
+        Job(
+            name="deliver_webhook",
+            args=json.dumps([hook.id]),
+            status=JobStatus.failed,
+            attempts=6,
+            max_attempts=6,
+            last_error="incidents.services.deliveries.DeliveryFailed: HTTP 500: hunter2 leaked",
+        )
+    )
+    admin = factories.make_user(Role.admin, None, "admin@example.kg")
+    for user in (world.insurer, world.specialist, admin):
+        user.language = "ru"
+    db.session.commit()
+    pages = [
+        client_for(world.insurer).get(f"/insurer/packages/{ready.uid}").text,
+        client_for(world.specialist).get(f"/insurer/packages/{ready.uid}").text,
+        client_for(world.specialist).get(f"/cases/{ready.case_id}").text,
+        client_for(admin).get("/admin/jobs").text,
+    ]
+    assert "HTTP 500 · " in pages[0] and "ответ с ошибкой" in pages[0]
+    assert "DeliveryFailed: ответ с ошибкой" in pages[3]
+    for page in pages:
+        assert "hunter2" not in page and "postgres" not in page
+
+
+def test_the_webhook_connects_to_the_address_it_checked(app, world, db, monkeypatch, ready):
+    """The one DNS lookup is the one the check saw; the connection goes to that IP with the
+    insurer's host name in the Host header (a name cannot rebind between check and connect)."""
+    lookups = []
+
+    def lookup(host, port):  # claims.ak-suu.kg "resolves" to the loopback receiver
+        lookups.append((host, port))
+        return [(socket.AF_INET, ("127.0.0.1", port))]
+
+    monkeypatch.setattr(netguard, "lookup", lookup)
+    app.config["WEBHOOK_ALLOWED_HOSTS"] = "claims.ak-suu.kg"
+    receiver = Canned(204)
+    try:
+        hook = deliver(db, ready, f"http://claims.ak-suu.kg:{receiver.port}/hooks/incidents")
+    finally:
+        receiver.close()
+    assert hook.status == DeliveryStatus.delivered
+    assert receiver.hosts == [f"claims.ak-suu.kg:{receiver.port}"]
+    assert lookups == [("claims.ak-suu.kg", receiver.port)]
+
+
+def _certificate(tmp_path, name: str):
+    """A self-signed certificate for `name` (and its key), made by the openssl command."""
+    openssl = shutil.which("openssl")
+    need(openssl is not None, "openssl")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    options = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subprocess.run(  # noqa: S603 - a fixed command line
+        [openssl, *options, "-keyout", key, "-out", cert, "-subj", f"/CN={name}"]
+        + ["-addext", f"subjectAltName=DNS:{name}"],
+        check=True,
+        capture_output=True,
+    )
+    return key, cert
+
+
+def test_https_checks_the_certificate_against_the_host_name(
+    app, world, db, monkeypatch, tmp_path, ready
+):
+    key, cert = _certificate(tmp_path, "claims.ak-suu.kg")
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the test's certificate is trusted
+    monkeypatch.setattr(
+        netguard, "lookup", lambda host, port: [(socket.AF_INET, ("127.0.0.1", port))]
+    )
+    app.config["WEBHOOK_ALLOWED_HOSTS"] = "claims.ak-suu.kg, other.ak-suu.kg"
+    names = []
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    tls.sni_callback = lambda sock, name, context: names.append(name)
+    receiver = Canned(200, tls=tls)
+    try:
+        good = deliver(db, ready, f"https://claims.ak-suu.kg:{receiver.port}/hooks/incidents")
+        wrong = deliver(db, ready, f"https://other.ak-suu.kg:{receiver.port}/hooks/incidents")
+    finally:
+        receiver.close()
+    assert good.status == DeliveryStatus.delivered
+    assert receiver.hosts == [f"claims.ak-suu.kg:{receiver.port}"]  # the other never got in
+    assert wrong.status == DeliveryStatus.failed
+    assert {a.error for a in wrong.attempts} == {DeliveryError.tls_failed.value}
+    assert names == ["claims.ak-suu.kg"] + ["other.ak-suu.kg"] * 2  # SNI: the name, not the IP
 
 
 def test_the_insurer_is_mailed_a_link_to_the_package(app, world, db):

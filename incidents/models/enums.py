@@ -176,6 +176,21 @@ class DeliveryStatus(StrEnum):
     failed = "failed"
 
 
+class DeliveryError(StrEnum):
+    """Why an attempt failed: a fixed reason, never the receiver's answer or an exception's
+    text (an answer from inside the network must not reach the insurer's page)."""
+
+    http_error = "http_error"  # the receiver answered with a status outside 2xx
+    redirect_not_followed = "redirect_not_followed"
+    address_not_allowed = "address_not_allowed"
+    host_not_found = "host_not_found"
+    connection_refused = "connection_refused"
+    timeout = "timeout"
+    tls_failed = "tls_failed"
+    connection_failed = "connection_failed"
+    mail_not_sent = "mail_not_sent"
+
+
 class JobStatus(StrEnum):
     queued = "queued"
     running = "running"

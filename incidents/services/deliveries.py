@@ -1,17 +1,19 @@
 """Sending a ready package through the insurer's channels, and telling the employer the answer.
 
 Each channel is a `Delivery` of the package with every attempt recorded. The e-mail and the
-webhook are background jobs: an attempt that fails is logged with its error and the job is
-retried with exponential back-off (jobs.py); after the last attempt the delivery shows failed.
+webhook are background jobs: an attempt that fails is recorded with its HTTP status and a fixed
+reason (`DeliveryError`; the details go to the log only) and the job is retried with exponential
+back-off (jobs.py); after the last attempt the delivery shows failed. An address the service may
+not call fails at once: asking again gives the same answer.
 
 The webhook POSTs the package (its JSON document, its manifest and a download address for every
 file) signed with HMAC-SHA256 over the timestamp and the body (incidents/webhooks.py)."""
 
 from __future__ import annotations
 
+import http.client
 import json
-import urllib.error
-import urllib.request
+import ssl
 
 from flask import current_app
 from flask_babel import force_locale
@@ -24,6 +26,7 @@ from ..models import (
     AnswerKind,
     Delivery,
     DeliveryAttempt,
+    DeliveryError,
     DeliveryStatus,
     InsurerPackage,
     Organisation,
@@ -35,7 +38,11 @@ from .notify import Mail, _language, _unique, case_url
 
 
 class DeliveryFailed(RuntimeError):
-    """One attempt failed; the job is retried."""
+    """One attempt failed; the job is retried. The message is the fixed reason."""
+
+
+class DeliveryRefused(DeliveryFailed, jobs.GiveUp):
+    """The address may not be called: the job fails now, without retries."""
 
 
 def _base() -> str:
@@ -62,14 +69,16 @@ def email_recipients(insurer: Organisation) -> list[str]:
     return [u.email for u in users]
 
 
-def _attempt(delivery: Delivery, ok: bool, http_status=None, error=None) -> None:
+def _attempt(
+    delivery: Delivery, ok: bool, http_status: int | None = None, error: DeliveryError | None = None
+) -> None:
     delivery.attempts.append(
         DeliveryAttempt(
             number=len(delivery.attempts) + 1,
             at=utcnow(),
             ok=ok,
             http_status=http_status,
-            error=error[:2000] if error else None,
+            error=error.value if error else None,
         )
     )
     if ok:
@@ -89,11 +98,25 @@ def _load(delivery_id: int) -> Delivery | None:
     return delivery
 
 
-def _fail(delivery: Delivery, message: str, http_status: int | None = None):
-    """Record the failed attempt in its own commit (the job's retry must not erase it)."""
-    _attempt(delivery, False, http_status, message)
+def _fail(
+    delivery: Delivery,
+    reason: DeliveryError,
+    http_status: int | None = None,
+    detail: object = None,
+):
+    """Record the failed attempt in its own commit (the job's retry must not erase it); the
+    detail (an exception) goes to the operator's log, never into the row."""
+    current_app.logger.warning(
+        "delivery %s (%s) failed: %s%s",
+        delivery.id,
+        delivery.channel.value,
+        reason.value,
+        f" ({detail!r})" if detail is not None else "",
+    )
+    _attempt(delivery, False, http_status, reason)
     db.session.commit()
-    raise DeliveryFailed(message)
+    refused = reason == DeliveryError.address_not_allowed
+    raise (DeliveryRefused if refused else DeliveryFailed)(reason.value)
 
 
 # -- e-mail ---------------------------------------------------------------------------------
@@ -136,7 +159,7 @@ def deliver_email(delivery_id: int) -> None:
             [a.strip() for a in (delivery.target or "").split(",") if a.strip()], subject, body
         )
     except Exception as exc:  # noqa: BLE001 - SMTP errors of every kind are one failed attempt
-        _fail(delivery, f"{type(exc).__name__}: {exc}")
+        _fail(delivery, DeliveryError.mail_not_sent, detail=exc)
     _attempt(delivery, True)
 
 
@@ -186,34 +209,39 @@ def deliver_webhook(delivery_id: int) -> None:
     if delivery is None:
         return
     insurer = delivery.package.insurer
-    try:
-        netguard.check_resolved(delivery.target)
-    except netguard.Refused as exc:
-        _fail(delivery, f"refused: {exc}")
     body = webhook_body(delivery)
-    request = urllib.request.Request(  # noqa: S310 - the insurer's registered http(s) URL
-        delivery.target,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "incidents-webhook/1",
-            webhooks.EVENT_HEADER: "package.ready",
-            webhooks.DELIVERY_HEADER: str(delivery.id),
-            webhooks.SIGNATURE_HEADER: webhooks.sign(insurer.webhook_secret, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "incidents-webhook/1",
+        webhooks.EVENT_HEADER: "package.ready",
+        webhooks.DELIVERY_HEADER: str(delivery.id),
+        webhooks.SIGNATURE_HEADER: webhooks.sign(insurer.webhook_secret, body),
+    }
     timeout = current_app.config["WEBHOOK_TIMEOUT_SECONDS"]
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        _fail(delivery, f"HTTP {exc.code}: {exc.read(500).decode(errors='replace')}", exc.code)
-    except (urllib.error.URLError, OSError) as exc:
-        _fail(delivery, f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}")
+        status = netguard.post(delivery.target, body, headers, timeout)
+    except netguard.Refused as exc:
+        _fail(delivery, DeliveryError.address_not_allowed, detail=exc)
+    except (OSError, http.client.HTTPException) as exc:
+        _fail(delivery, _reason(exc), detail=exc)
+    if 300 <= status < 400:
+        _fail(delivery, DeliveryError.redirect_not_followed, status)
     if not 200 <= status < 300:
-        _fail(delivery, f"HTTP {status}", status)
+        _fail(delivery, DeliveryError.http_error, status)
     _attempt(delivery, True, status)
+
+
+def _reason(exc: Exception) -> DeliveryError:
+    """The fixed reason of a webhook that got no answer."""
+    if isinstance(exc, netguard.Unresolved):
+        return DeliveryError.host_not_found
+    if isinstance(exc, ConnectionRefusedError):
+        return DeliveryError.connection_refused
+    if isinstance(exc, TimeoutError):
+        return DeliveryError.timeout
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
+        return DeliveryError.tls_failed
+    return DeliveryError.connection_failed
 
 
 # -- the answer, to the employer ------------------------------------------------------------

@@ -80,6 +80,8 @@ def register_views(app: Flask) -> None:
         return {
             "label": labels.label,
             "code_label": labels.code_label,
+            "delivery_error": labels.delivery_error,
+            "job_error": labels.job_error,
             "trigger_label": lambda t: labels.TRIGGER_LABELS.get(t, t),
             "document_label": lambda k: labels.DOCUMENT_LABELS.get(k, k),
             "notice_title": labels.notice_title,
