@@ -15,8 +15,16 @@ def register(app: Flask) -> None:
         """The tamper-evident audit log."""
 
     @audit_group.command("verify")
-    def verify():
+    @click.option(
+        "--anchor",
+        metavar="HASH|DOCUMENT.docx",
+        help="Prove the chain up to a head kept outside the database: a hash, or an issued "
+        "document (its keywords). Exit 0 proven, 1 broken, 2 anchor unknown or unreadable.",
+    )
+    def verify(anchor):
         """Verify every link of the chain (cron-safe; read-only except for the verdict)."""
+        if anchor is not None:
+            raise SystemExit(_prove(anchor))
         from .audit_verify import verify_and_record
         from .extensions import db
 
@@ -33,3 +41,26 @@ def register(app: Flask) -> None:
             err=True,
         )
         raise SystemExit(1)
+
+
+def _prove(value: str) -> int:
+    """`verify --anchor`: read-only, records no verdict (the anchor is the verdict's judge)."""
+    # imported when run, as the command above does: every app start loads this module
+    from .audit_anchor import UNKNOWN, UnreadableAnchor, parse, prove
+    from .extensions import db
+    from .services.documents import issued_anchors
+
+    try:
+        given = parse(value)
+    except UnreadableAnchor as exc:
+        click.echo(f"audit anchor UNREADABLE: {exc}", err=True)
+        return 2
+    with db.engine.connect() as conn:
+        proof = prove(conn, given, issued_anchors)
+    if proof.exit_code == 0:
+        click.echo(f"audit chain PROVEN up to event {proof.seq}: {proof.message}")
+    elif proof.status == UNKNOWN:
+        click.echo(f"audit anchor UNKNOWN: {proof.message}", err=True)
+    else:
+        click.echo(f"audit chain BROKEN at event {proof.broken_seq}: {proof.message}", err=True)
+    return proof.exit_code

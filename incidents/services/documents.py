@@ -6,13 +6,17 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
 
 import doc_templates
+from doc_templates import anchor as docx_anchor
 from doc_templates.context import build_context
 
+from ..audit_anchor import Anchor, head
 from ..extensions import db
 from ..models import (
     Case,
@@ -70,6 +74,35 @@ def read_stored(sha256: str, suffix: str = ".docx") -> bytes:
 
 def read(document: GeneratedDocument) -> bytes:
     return read_stored(document.sha256)
+
+
+def render(
+    kind: str, language: str, context: dict, *, now: datetime, images: dict | None = None
+) -> bytes:
+    """Render a document to be issued, anchored: the audit chain's head at its issue goes into
+    its keywords and footers (doc_templates/anchor.py). Every issued document is rendered here,
+    so `flask audit verify --anchor` can check any of them."""
+    data = doc_templates.render(kind, language, context, images=images)
+    seq, digest = head(db.session)
+    return docx_anchor.stamp(data, language, seq, digest, now)
+
+
+def issued_anchors() -> Iterator[Anchor]:
+    """The anchors kept in the files of every issued document (read from the store, not the
+    database: the witnesses that locate a rewrite of the audit log). Files that are missing,
+    corrupt or unanchored (issued before anchors existed) are skipped."""
+    rows = db.session.execute(
+        db.select(GeneratedDocument.sha256, GeneratedDocument.filename).order_by(
+            GeneratedDocument.id
+        )
+    )
+    for sha256, filename in rows:
+        try:
+            found = docx_anchor.read(read_stored(sha256))
+        except (OSError, ValueError, CorruptDocument):
+            continue
+        if found is not None:
+            yield Anchor(found[0], found[1], filename)
 
 
 def _filename(case: Case, kind: str, language: str, version: int, victim=None, addressee=None):
@@ -132,7 +165,7 @@ def issue(
                 clock=clock,
                 **extra,
             )
-            data = doc_templates.render(kind.value, language, context)
+            data = render(kind.value, language, context, now=now)
             previous = [
                 d
                 for d in case.documents

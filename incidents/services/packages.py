@@ -23,6 +23,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import jobs, permissions
+from ..audit_anchor import head
 from ..extensions import db
 from ..models import (
     AnswerKind,
@@ -149,7 +150,10 @@ def build(package_id: int) -> None:
     data = package_data.package_document(package, listed, base_url=base_url)
     package_data.validate(data)
     files.append(_stored("package.json", "data", "application/json", _json(data)))
+    seq, digest = head(db.session)
     manifest = {
+        # the audit chain's head as the package was built: `flask audit verify --anchor HASH`
+        "audit_head": {"seq": seq, "hash": digest},
         "package": package.uid,
         "case": case.number,
         "version": package.version,

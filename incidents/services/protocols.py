@@ -14,7 +14,6 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-import doc_templates
 from doc_templates.context import build_context
 
 from .. import permissions
@@ -302,7 +301,7 @@ def issue_protocol(
         context = build_context(
             case, kind, language, rules=rules, now=now, protocol=protocol, photos=chosen
         )
-        data = doc_templates.render(kind, language, context, images=images)
+        data = documents.render(kind, language, context, now=now, images=images)
         previous = [
             d
             for d in case.documents

@@ -16,12 +16,14 @@ from typing import BinaryIO
 
 import xlsxwriter
 
-from doc_templates import render
 from doc_templates.context_register import (
     build_register_context,
     register_columns,
     register_entry,
 )
+
+from ..models.timeutil import utcnow
+from . import documents
 
 __all__ = [
     "CSV_MIMETYPE",
@@ -190,6 +192,7 @@ def write_docx(
         if len(entries) >= limit:
             raise TooManyRows(limit)
         entries.append(register_entry(row, lang, rules))
+    now = now or utcnow()
     context = build_register_context(organisation, year, kind, entries, lang, now)
-    out.write(render("register", lang, context))
+    out.write(documents.render("register", lang, context, now=now))
     return len(entries)

@@ -14,7 +14,6 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 
-import doc_templates
 from doc_templates.context import build_context
 
 from ..auth import verify_password
@@ -171,7 +170,7 @@ def issue_dissent(
         context = build_context(
             case, kind, language, rules=rules, now=now, member=member, dissent=text
         )
-        data = doc_templates.render(kind, language, context)
+        data = documents.render(kind, language, context, now=now)
         doc = GeneratedDocument(
             kind=kind,
             language=language,
