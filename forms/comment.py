@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
 
 from incidents.services.comments import BODY_MAX
 
+from .fields import TextAreaField
 from .validators import length, not_blank, required
 
 
