@@ -22,6 +22,7 @@ TEMPLATE_DIR = Path(__file__).parent
 LANGUAGES = ("ru", "ky")
 
 __all__ = [
+    "BIDI_CONTROLS",
     "DISEASE_KINDS",
     "KINDS",
     "LANGUAGES",
@@ -42,10 +43,23 @@ def template_path(kind: str, language: str) -> Path:
     return TEMPLATE_DIR / language / f"{kind}.docx"
 
 
+# The invisible characters that reorder text around them (embeddings, overrides, isolates,
+# direction marks). The forms drop them on input; rows saved before that still hold them, and
+# a right-to-left override in a name would print the name reversed in a signed act.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_NO_BIDI = str.maketrans("", "", BIDI_CONTROLS)
+
+
+def _without_bidi(value):
+    """Every printed value without bidi controls; anything but text (an image) unchanged.
+    Markup's own translate keeps it Markup, so it is not escaped a second time."""
+    return value.translate(_NO_BIDI) if isinstance(value, str) else value
+
+
 def _env() -> Environment:
     # StrictUndefined: a missing value raises instead of leaving a blank in a legal act.
     # autoescape: "&" and "<" in user text would otherwise be silently dropped from the XML.
-    return Environment(undefined=StrictUndefined, autoescape=True)
+    return Environment(undefined=StrictUndefined, autoescape=True, finalize=_without_bidi)
 
 
 def render(kind: str, language: str, context: dict, images: dict | None = None) -> bytes:

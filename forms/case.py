@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField
 from wtforms.validators import Optional, ValidationError
 
 from incidents.labels import choices, code_choices
@@ -20,7 +20,15 @@ from incidents.models import (
     Sex,
 )
 
-from .fields import DateField, DateTimeField, DecimalField, IntegerField, SelectField
+from .fields import (
+    DateField,
+    DateTimeField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from .validators import (
     length,
     not_before_field,

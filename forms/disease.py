@@ -5,7 +5,6 @@ occupational route, the harmful factors and the medical examinations."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
 from wtforms.validators import Optional, ValidationError
 
 from incidents.labels import choices, code_choices
@@ -13,7 +12,7 @@ from incidents.models import DiseaseForm, ExamKind, Sex
 from incidents.rules import icd10
 
 from .case import VictimForm, _area, _Base, _text
-from .fields import DateField, DateTimeField, DecimalField, IntegerField, SelectField
+from .fields import DateField, DateTimeField, DecimalField, IntegerField, SelectField, StringField
 from .validators import length, not_before_field, not_blank, not_in_future, number_range, required
 
 # the classes of working conditions by their harmfulness (2 acceptable, 3.1-3.4 harmful,

@@ -6,12 +6,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField
 from wtforms.validators import Optional
 
 from incidents.services.evidence import KINDS
 
-from .fields import SelectField
+from .fields import SelectField, StringField
 from .validators import length, required
 
 

@@ -1,4 +1,5 @@
-"""WTForms fields whose built-in error messages are ours, so they exist in Kyrgyz too."""
+"""WTForms fields whose built-in error messages are ours, so they exist in Kyrgyz too, and
+text fields that drop the invisible characters which reorder text (bidi controls)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,37 @@ BAD_CHOICE = _l("Choose a value from the list.")
 # Dates people mean; beyond them a date's arithmetic (UTC conversion, deadlines) overflows
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 BAD_YEAR = _l("Enter a year from %(lo)s to %(hi)s.", lo=FIRST_YEAR, hi=LAST_YEAR)
+
+
+# Invisible characters that reorder the text around them: the embeddings and overrides
+# (U+202A-U+202E), the isolates (U+2066-U+2069) and the direction marks (LRM, RLM, ALM). A
+# right-to-left override in a name makes "Асанов\u202eвонасА" read differently on screen and
+# in a signed act than it is stored. None of our languages (ky, ru, en) needs them; the
+# joiners U+200C/U+200D shape letters and emoji and are kept.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_NO_BIDI = str.maketrans("", "", BIDI_CONTROLS)
+
+
+def strip_bidi(value):
+    """`value` without bidi control characters (anything but text passes unchanged)."""
+    return value.translate(_NO_BIDI) if isinstance(value, str) else value
+
+
+class _WithoutBidi:
+    """Adds `strip_bidi` to a text field's filters, so whatever reaches the form (a browser
+    post or the JSON API, which feeds the same forms) is stored without them."""
+
+    def __init__(self, *args, filters=(), **kwargs):
+        super().__init__(*args, filters=(strip_bidi, *filters), **kwargs)
+
+
+class StringField(_WithoutBidi, fields.StringField):
+    """A single-line text: names, numbers, tax numbers, phones, addresses."""
+
+
+class TextAreaField(_WithoutBidi, fields.TextAreaField):
+    """Free text; it reaches the acts as whole paragraphs, where one override reverses the
+    rest of the paragraph, so it is cleaned the same way."""
 
 
 def _first(valuelist):
@@ -103,4 +135,14 @@ class SelectField(fields.SelectField):
             raise ValidationError(BAD_CHOICE)
 
 
-__all__ = ["DateField", "DateTimeField", "DecimalField", "IntegerField", "SelectField"]
+__all__ = [
+    "BIDI_CONTROLS",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "IntegerField",
+    "SelectField",
+    "StringField",
+    "TextAreaField",
+    "strip_bidi",
+]

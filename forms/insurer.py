@@ -2,14 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, TextAreaField, URLField
+from wtforms import EmailField, URLField
 from wtforms.validators import Email, Optional, ValidationError
 
 from incidents import netguard
 from incidents.labels import choices
 from incidents.models import AnswerKind
 
-from .fields import SelectField
+from .fields import SelectField, TextAreaField
 from .validators import length, required
 
 REASON_MAX = 2000

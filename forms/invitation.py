@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, Length, Optional, Regexp, ValidationError
 
 from incidents.labels import LABELS
 from incidents.models import Role
 from incidents.permissions import INVITABLE_ROLES
 
-from .fields import SelectField
+from .fields import SelectField, StringField
 from .validators import length, not_blank, required
 
 # enough to catch a typo; the mail that arrives (or not) is the real check

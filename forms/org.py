@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
 from wtforms.validators import Optional, Regexp, ValidationError
 
 from incidents.labels import code_choices
@@ -12,7 +11,7 @@ from incidents.labels import lang as current_lang
 from incidents.rules import load as load_rules
 from incidents.rules import pack_names
 
-from .fields import DateField, IntegerField, SelectField
+from .fields import DateField, IntegerField, SelectField, StringField
 from .validators import length, not_blank, number_range, required
 
 

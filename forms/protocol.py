@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .fields import BAD_CHOICE, DateField, DateTimeField, SelectField
+from .fields import BAD_CHOICE, DateField, DateTimeField, SelectField, StringField, TextAreaField
 from .validators import length, not_before_field, not_blank, not_in_future, required
 
 SHORT, MEDIUM, LONG = 200, 500, 5000

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
 from incidents.labels import choices
 from incidents.models import HoldKind
 
-from .fields import SelectField
+from .fields import SelectField, StringField, TextAreaField
 from .validators import length, not_blank, required
 
 

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, TextAreaField
+from wtforms import PasswordField
 from wtforms.validators import Optional
 
 from incidents.services.signing import DISSENT_MAX
 
+from .fields import TextAreaField
 from .validators import length, required
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
-from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
 from incidents.labels import choices
 from incidents.models import TrackKind
 
-from .fields import DateTimeField, SelectField
+from .fields import DateTimeField, SelectField, StringField, TextAreaField
 from .validators import length, not_blank, not_in_future, required
 
 MAX_FILE = 15 * 1024 * 1024

@@ -12,6 +12,7 @@ from .models import (
     CaseKind,
     CaseStatus,
     Category,
+    CommentVisibility,
     CommissionRole,
     DeliveryChannel,
     DeliveryError,
@@ -111,6 +112,10 @@ LABELS = {
     TrackKind: {
         TrackKind.technical_investigation: _l("Technical investigation (hazardous facility)"),
         TrackKind.criminal_referral: _l("Criminal referral"),
+    },
+    CommentVisibility: {
+        CommentVisibility.commission: _l("Commission only"),
+        CommentVisibility.everyone: _l("Everyone on the case"),
     },
     HoldKind: {
         HoldKind.criminal_case: _l("Criminal case"),

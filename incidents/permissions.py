@@ -150,6 +150,18 @@ def _visible_by_role(user: User):
     return on_commission
 
 
+def reads_internal_comments(user: User, case: Case) -> bool:
+    """The commission's side of the case: the employer's staff, the inspector investigating
+    it and whoever sits on its commission (also by invitation to a seat). Not the victim or
+    their trusted person, nor anyone else invited without a seat, nor the insurer: they read
+    only the comments written for everyone on the case."""
+    return (
+        user.is_authenticated
+        and user.role not in (Role.insurer, Role.victim)
+        and _views_by_role(user, case)
+    )
+
+
 def can_create_case(user: User) -> bool:
     return user.is_authenticated and user.role in EDITORS and user.organisation_id is not None
 

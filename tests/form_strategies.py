@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import quote_from_bytes
 
+import docx
 from hypothesis import strategies as st
 from PIL import Image
 from wtforms import fields
@@ -220,6 +221,12 @@ def _boolean(field):
     return st.sampled_from([OMIT, "y", "on"]), hostile
 
 
+def _docx() -> bytes:
+    out = io.BytesIO()
+    docx.Document().save(out)  # a real Word document: a ZIP named .docx is refused
+    return out.getvalue()
+
+
 def _png(size=(4, 3)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (30, 120, 200)).save(out, "PNG")
@@ -229,7 +236,11 @@ def _png(size=(4, 3)) -> bytes:
 GOOD_FILES = (
     Upload("место.png".encode(), _png(), "image/png"),
     Upload(b"act.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
-    Upload("акт.docx".encode(), b"PK\x03\x04" + bytes(60), "application/zip"),
+    Upload(
+        "акт.docx".encode(),
+        _docx(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
 )
 MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"%PDF-", b"PK\x03\x04", b"")
 BAD_NAMES = (

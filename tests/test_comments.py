@@ -11,9 +11,9 @@ import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from incidents.models import Comment
+from incidents.models import Comment, User
 from incidents.services import comments as service
-from incidents.services import notify, signing
+from incidents.services import invitations, notify, signing
 from incidents.services.errors import Forbidden, Invalid
 
 from . import factories
@@ -218,3 +218,89 @@ def test_a_mail_failure_does_not_lose_the_comment(app, db, world, investigating,
     r = _comment(client_for(world.specialist), investigating, "Сохранится без почты.")
     assert r.status_code == 303
     assert [c.body for c in _comments(db, investigating)] == ["Сохранится без почты."]
+
+
+@pytest.fixture
+def victim(app, db, world, investigating):
+    """The victim's trusted person, invited to follow the case (no commission seat): their
+    logged-in client and their user."""
+    _invitation, token = invitations.invite(
+        investigating, world.specialist, "victim@example.kg", "victim"
+    )
+    db.session.commit()
+    client = app.test_client()
+    password = factories.PASSWORD
+    r = client.post(
+        f"/invitations/{token}",
+        data={"name": "Жакын адам", "password": password, "password2": password, "language": "ru"},
+    )
+    assert r.status_code == 302, r.text
+    user = db.session.execute(db.select(User).where(User.email == "victim@example.kg")).scalar_one()
+    return SimpleNamespace(client=client, user=user)
+
+
+INTERNAL = "Мастер участка скрывает журнал инструктажей."
+SHARED = "Протокол опроса готов, ознакомьтесь."
+
+
+def test_a_victim_reads_and_is_mailed_only_the_comments_for_everyone(
+    db, world, investigating, victim, client_for, smtp
+):
+    spec = client_for(world.specialist)
+    assert _comment(spec, investigating, INTERNAL).status_code == 303  # the default: internal
+    mails = _by_rcpt(smtp)
+    assert set(mails) == {"member@example.kg", "inspector@example.kg"}  # not the victim
+    smtp.messages.clear()
+    r = spec.post(
+        f"/cases/{investigating.id}/comments", data={"body": SHARED, "visibility": "everyone"}
+    )
+    assert r.status_code == 303
+    assert set(_by_rcpt(smtp)) == {"member@example.kg", "inspector@example.kg", "victim@example.kg"}
+    assert [c.visibility.value for c in _comments(db, investigating)] == ["commission", "everyone"]
+
+    page = victim.client.get(f"/cases/{investigating.id}").text
+    assert SHARED in page and INTERNAL not in page  # neither in the card nor the timeline
+    assert "Мастер участка скрывает" not in page
+    assert (
+        'name="visibility"' in page and "<select" not in page.split('id="comment-form"')[1][:2000]
+    )
+
+    # a commission member reads both, each marked with who reads it
+    page = client_for(world.member).get(f"/cases/{investigating.id}").text
+    assert INTERNAL in page and SHARED in page
+    assert html.escape(tr("Commission only", "ky")) in page
+    assert html.escape(tr("Everyone on the case", "ky")) in page
+
+
+def test_a_victim_writes_only_for_everyone(db, world, investigating, victim, smtp):
+    r = victim.client.post(
+        f"/cases/{investigating.id}/comments",
+        data={"body": "Только для комиссии?", "visibility": "commission"},
+    )
+    assert r.status_code == 303
+    assert _comments(db, investigating) == [] and smtp.messages == []
+    with pytest.raises(Invalid):
+        service.add(investigating, victim.user, "Только для комиссии?", "commission")
+
+    r = victim.client.post(f"/cases/{investigating.id}/comments", data={"body": "Когда акт?"})
+    assert r.status_code == 303
+    [comment] = _comments(db, investigating)
+    assert comment.visibility.value == "everyone"
+    assert {"member@example.kg", "inspector@example.kg"} <= set(_by_rcpt(smtp))
+
+
+def test_a_member_chooses_who_reads_the_comment(db, world, investigating, client_for, smtp):
+    member = client_for(world.member)
+    form = member.get(f"/cases/{investigating.id}").text.split('id="comment-form"')[1]
+    assert 'name="visibility"' in form and 'value="everyone"' in form
+    r = member.post(
+        f"/cases/{investigating.id}/comments", data={"body": "Для всех.", "visibility": "everyone"}
+    )
+    assert r.status_code == 303
+    r = member.post(
+        f"/cases/{investigating.id}/comments", data={"body": "Неизвестно.", "visibility": "all"}
+    )
+    assert r.status_code == 303
+    assert [(c.body, c.visibility.value) for c in _comments(db, investigating)] == [
+        ("Для всех.", "everyone")
+    ]

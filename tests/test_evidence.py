@@ -3,11 +3,16 @@ removal that keeps the record."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
+import struct
+import time
+import zlib
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale, gettext
 from PIL import Image
 
 from incidents import create_app
@@ -15,6 +20,7 @@ from incidents.config import TestingConfig
 from incidents.extensions import db as _db
 from incidents.models import Evidence
 from incidents.services import evidence as evidence_service
+from incidents.services.errors import Invalid
 from tests import factories
 from tests.conftest import IsolatedClient
 
@@ -39,6 +45,21 @@ def png_with_alpha() -> bytes:
     out = io.BytesIO()
     Image.new("RGBA", (500, 250), (0, 128, 0, 100)).save(out, "PNG")
     return out.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A valid 1-bit PNG of `width` x `height` white pixels: its rows are all zero bytes and
+    compress to almost nothing (10000 x 8800, 88 MP, is a file of about 11 KB)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte + the packed row
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    idat = zlib.compress(row * height, 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def _upload(client, case, data: bytes, name: str, kind="photo", description="Место падения"):
@@ -167,6 +188,42 @@ def test_a_truncated_jpeg_is_refused(app, world, case, client_for):
     r = _upload(client, case, broken, "photo.jpg")
     assert r.status_code == 400
     assert _rows() == [] and _stored_files(app) == []
+
+
+def _too_large_message(megapixels: str) -> str:
+    with force_locale("ru"):
+        return html.escape(
+            gettext(
+                "The image is too large: at most %(megapixels)s megapixels are accepted. "
+                "Reduce its width and height and upload it again.",
+                megapixels=megapixels,
+            )
+        )
+
+
+def test_a_tiny_png_of_88_megapixels_is_refused_before_decoding(app, world, case, client_for):
+    bomb = png_header_only(10_000, 8_800)
+    assert len(bomb) < 20_000
+    started = time.perf_counter()
+    with pytest.raises(Invalid) as refused:
+        evidence_service.upload(case, world.specialist, kind="photo", name="plan.png", data=bomb)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 0.5, f"took {elapsed:.2f} s: the image was decoded"
+    assert refused.value.field == "file"
+    # through the form, the page says why, in the user's language
+    r = _upload(client_for(world.specialist), case, bomb, "plan.png")
+    assert r.status_code == 400 and _too_large_message("40") in r.text
+    assert _rows() == [] and _stored_files(app) == []
+
+
+def test_the_pixel_limit_is_a_setting(app, world, case, client_for):
+    app.config["EVIDENCE_MAX_PIXELS"] = 1_000_000
+    client = client_for(world.specialist)
+    r = _upload(client, case, png_header_only(1_001, 1_000), "wide.png")
+    assert r.status_code == 400 and _too_large_message("1") in r.text
+    assert _rows() == []
+    assert _upload(client, case, png_header_only(1_000, 1_000), "ok.png").status_code == 302
+    assert [e.content_type for e in _rows()] == ["image/png"]
 
 
 def test_a_file_over_the_size_limit_is_refused(app, world, case, client_for):

@@ -129,6 +129,14 @@ class TrackKind(StrEnum):
     criminal_referral = "criminal_referral"
 
 
+class CommentVisibility(StrEnum):
+    """Who reads a comment: the commission and the employer's staff only, or also the people
+    invited to follow the case (the victim or their trusted person)."""
+
+    commission = "commission"
+    everyone = "everyone"
+
+
 class DocumentKind(StrEnum):
     notice = "notice"
     commission_order = "commission_order"

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .enums import CommentVisibility, db_enum
 from .org import User
 from .timeutil import utcnow
 
@@ -156,5 +157,11 @@ class Comment(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the commission's internal remarks are the default, and what older comments became
+    visibility: Mapped[CommentVisibility] = mapped_column(
+        db_enum(CommentVisibility, 20),
+        default=CommentVisibility.commission,
+        server_default=CommentVisibility.commission.name,
+    )
 
     author: Mapped[User] = relationship()

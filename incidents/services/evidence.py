@@ -8,6 +8,8 @@ a file marks it removed and hides it.
 Config keys (read with config.get, so both are optional):
 EVIDENCE_MAX_BYTES  the largest file accepted (default 10 MB)
 EVIDENCE_MAX_FILES  how many files a case may hold, not counting removed ones (default 50)
+EVIDENCE_MAX_PIXELS the most pixels (width x height) an image may have (default 40 million);
+                    it can lower the limit, not raise it past Pillow's ceiling set below
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ from .errors import Forbidden, Invalid
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_FILES = 50
+# 40 MP: twice a 24 MP camera's photo. A 10 KB PNG can declare 88 MP and take seconds of CPU
+# and hundreds of MB to decode, so the size its header states is checked before decoding.
+DEFAULT_MAX_PIXELS = 40_000_000
+# Pillow's own bomb check, for any image opened in this process: above this it warns (the
+# decoder below turns the warning into a refusal), above twice this it raises
+Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
 THUMB_SIZE = 320
 THUMB_SUFFIX = ".jpg"
 
@@ -75,6 +83,13 @@ def max_bytes() -> int:
 
 def max_files() -> int:
     return int(current_app.config.get("EVIDENCE_MAX_FILES", DEFAULT_MAX_FILES))
+
+
+def max_pixels() -> int:
+    return min(
+        int(current_app.config.get("EVIDENCE_MAX_PIXELS", DEFAULT_MAX_PIXELS)),
+        DEFAULT_MAX_PIXELS,
+    )
 
 
 def human_size(size: int) -> str:
@@ -144,14 +159,30 @@ def _damaged() -> Invalid:
     return Invalid(_("The image cannot be read: the file is damaged or incomplete."), field="file")
 
 
+def _too_large() -> Invalid:
+    most = format_decimal(round(max_pixels() / 1_000_000, 1))
+    return Invalid(
+        _(
+            "The image is too large: at most %(megapixels)s megapixels are accepted. "
+            "Reduce its width and height and upload it again.",
+            megapixels=most,
+        ),
+        field="file",
+    )
+
+
 def _thumbnail(data: bytes, content_type: str) -> bytes:
-    """Decode the image fully (refusing what does not) and make its JPEG thumbnail."""
+    """Decode the image fully (refusing what does not) and make its JPEG thumbnail. The
+    size in the image's header is checked first: opening reads only the header."""
     fmt = IMAGE_TYPES[content_type]
     with warnings.catch_warnings():
         # a decompression bomb is refused, not merely warned about
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(BytesIO(data), formats=[fmt]) as probe:
+                width, height = probe.size
+                if width * height > max_pixels():
+                    raise _too_large()
                 probe.verify()
             with Image.open(BytesIO(data), formats=[fmt]) as im:
                 im.load()
@@ -165,6 +196,10 @@ def _thumbnail(data: bytes, content_type: str) -> bytes:
                 flat.thumbnail((THUMB_SIZE, THUMB_SIZE))
                 out = BytesIO()
                 flat.save(out, "JPEG", quality=85, optimize=True)
+        except Invalid:
+            raise
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+            raise _too_large() from exc
         except Exception as exc:  # any decoder failure on untrusted bytes is a refusal
             raise _damaged() from exc
     return out.getvalue()

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..mail import send_mail
 from ..models import Case, CaseParticipant, CaseStatus, Comment, User
 from ..models.timeutil import to_local
+from . import comments
 
 Mail = tuple[str, str, str]  # (email, subject, body)
 
@@ -137,11 +138,14 @@ def act_approved(case: Case, actor: User | None = None) -> list[Mail]:
 
 def new_comment(case: Case, comment: Comment) -> list[Mail]:
     """A new comment: to the other people on the case with accounts (the commission members'
-    users, the participants and the person who reported the case), not to its author."""
+    users, the participants and the person who reported the case) who may read it, not to
+    its author. A comment for the commission only never goes to the victim's side."""
     author = db.session.get(User, comment.author_id)
     people = [*signers(case), *participants(case), case.created_by]
     mails = []
     for user in _unique(people, exclude=author):
+        if not comments.may_read(user, case, comment):
+            continue
         with force_locale(_language(user)):
             subject = _("Case %(number)s: a new comment", number=case.number)
             body = [

@@ -104,7 +104,7 @@ def detail(case_id: int):
         )
     return render_template(
         "cases/detail.html",
-        timeline=timeline(case),
+        timeline=timeline(case, current_user),
         case=case,
         deadlines=deadlines.compute(case, for_case(case), now),
         reported_late=deadlines.reported_late(case, for_case(case)),

@@ -1,5 +1,5 @@
 """Comments on a case: the card on the case page and the form that adds one. After the
-commit, the other people on the case are told by mail."""
+commit, the other people on the case who may read it are told by mail."""
 
 from __future__ import annotations
 
@@ -36,10 +36,13 @@ def _card():
         if not current_user.is_authenticated or not can_view_case(current_user, case):
             return None
         may_comment = service.can_comment(current_user, case)
+        allowed = service.visibilities(current_user, case)
         return SimpleNamespace(
-            comments=service.for_case(case),
+            comments=service.for_case(case, current_user),
             can_comment=may_comment,
-            form=CommentForm(formdata=None) if may_comment else None,
+            form=CommentForm(formdata=None, allowed=allowed) if may_comment else None,
+            # the victim's side writes for everyone only: no choice to show them
+            can_choose=len(allowed) > 1,
             max_length=service.BODY_MAX,
         )
 
@@ -55,14 +58,14 @@ def create(case_id: int):
     case = _load(case_id)
     if not service.can_comment(current_user, case):
         abort(403)
-    form = CommentForm()
+    form = CommentForm(allowed=service.visibilities(current_user, case))
     if not form.validate():
         for errors in form.errors.values():
             for error in errors:
                 flash(str(error), "danger")
         return _back(case.id)
     try:
-        comment = service.add(case, current_user, form.body.data)
+        comment = service.add(case, current_user, form.body.data, form.visibility.data)
     except DomainError as exc:
         db.session.rollback()
         if exc.status == 403:

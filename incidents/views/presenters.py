@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..labels import label
-from ..models import Case, Comment, Evidence, InsurerPackage, InterviewProtocol, SceneProtocol
+from ..models import Case, Evidence, InsurerPackage, InterviewProtocol, SceneProtocol, User
 from ..models.timeutil import to_local
+from ..services import comments
 
 
-def timeline(case: Case) -> list[tuple]:
+def timeline(case: Case, reader: User) -> list[tuple]:
     """Everything that happened on the case, oldest first: transitions, notices sent,
-    uploads, protocols and comments, as (when, kind, row)."""
+    uploads, protocols and the comments `reader` may read, as (when, kind, row)."""
     events = [(t.at, "transition", t) for t in case.transitions]
     events += [(n.sent_at, "notice", n) for n in case.notices if n.sent_at is not None]
     events += [(tr.created_at, "track", tr) for tr in case.tracks]
@@ -25,10 +26,10 @@ def timeline(case: Case) -> list[tuple]:
         (Evidence, "upload", Evidence.uploaded_at),
         (SceneProtocol, "scene", SceneProtocol.created_at),
         (InterviewProtocol, "interview", InterviewProtocol.created_at),
-        (Comment, "comment", Comment.created_at),
     ):
         rows = db.session.scalars(db.select(model).where(model.case_id == case.id).order_by(stamp))
         events += [(getattr(r, stamp.key), kind, r) for r in rows]
+    events += [(c.created_at, "comment", c) for c in comments.for_case(case, reader)]
     for package in db.session.scalars(
         db.select(InsurerPackage).where(InsurerPackage.case_id == case.id)
     ):

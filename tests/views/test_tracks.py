@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import io
+import zipfile
+
+import docx
+import pytest
+from flask_babel import force_locale, gettext
 
 from incidents.extensions import db as _db
 from incidents.models import Case, ParallelTrack
@@ -71,3 +77,75 @@ def test_tracks_need_edit_rights(app, world, client_for):
     _db.session.commit()
     assert client_for(world.member).get(f"/cases/{case.id}/tracks/new").status_code == 403
     assert client_for(world.stranger).get(f"/cases/{case.id}/tracks/new").status_code == 403
+
+
+def _docx() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("Акт технического расследования № ТР-17")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _not_word(lang="ru") -> str:
+    with force_locale(lang):
+        return html.escape(
+            gettext(
+                "This file is not a Word document or it is damaged. "
+                "Attach the act as a PDF or DOCX file."
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    "fake",
+    [
+        pytest.param({"photo.jpg": b"\xff\xd8\xff" + bytes(100)}, id="plain-zip"),
+        pytest.param(
+            {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"},
+            id="zip-dressed-as-docx",
+        ),
+        pytest.param(  # a spreadsheet is an Office ZIP too, but not a Word document
+            {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"},
+            id="xlsx-like",
+        ),
+        pytest.param({"word/document.xml": 65 * 2**20}, id="zip-bomb"),  # 65 MB of zeros
+    ],
+)
+def test_a_zip_named_docx_is_refused(app, world, client_for, fake):
+    fake = _zip({k: bytes(v) if isinstance(v, int) else v for k, v in fake.items()})
+    case = factories.make_case(world)
+    _db.session.commit()
+    r = client_for(world.specialist).post(
+        f"/cases/{case.id}/tracks/new",
+        data={**_form(), "file": (io.BytesIO(fake), "акт.docx")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200
+    assert _not_word() in r.text
+    assert _db.session.scalar(_db.select(_db.func.count(ParallelTrack.id))) == 0
+
+
+def test_a_word_document_is_taken(app, world, client_for):
+    case = factories.make_case(world)
+    _db.session.commit()
+    act = _docx()
+    client = client_for(world.specialist)
+    r = client.post(
+        f"/cases/{case.id}/tracks/new",
+        data={**_form(), "file": (io.BytesIO(act), "акт ТР.docx")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 302, r.text
+    track = _db.session.scalars(_db.select(ParallelTrack)).one()
+    assert track.file_name.endswith(".docx")
+    download = client.get(f"/cases/{case.id}/tracks/{track.id}/file")
+    assert download.status_code == 200 and download.data == act
