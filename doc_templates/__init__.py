@@ -2,7 +2,7 @@
 
 The templates under ``ru/`` and ``ky/`` are edited in Word by people who know the forms; they are
 rendered with docxtpl from the plain dict built by ``context.build_context``. This package
-imports nothing of the application (STYLE.md: doc_templates -> nothing of ours)."""
+imports nothing of the application (imports run views -> services -> workflows -> doc_templates)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def _env() -> Environment:
 
 def render(kind: str, language: str, context: dict, images: dict | None = None) -> bytes:
     """Render a template to .docx bytes. A new DocxTemplate per call: a shared one is not
-    thread-safe (TOOLING.md §2).
+    thread-safe (two threads rendering one object mix up their data, without an error).
 
     `images` maps a context key to a list of ``(image bytes, width in mm)``; each list becomes
     that key's list of docxtpl InlineImage objects (they need the template object, so they can

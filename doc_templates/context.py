@@ -175,7 +175,7 @@ def _insurer_notice(case, language, rules, now) -> dict:
         "act_date": fmt_date(case.investigation_ended_at, language),
         "approved_date": fmt_date(case.act_approved_at, language),
         "sent_at": fmt_datetime(case.insurer_notified_at or now, language),
-        # not recorded by the service yet (PROCEDURE.md §5, Law 194)
+        # not recorded by the service yet (docs/procedure.md §5, Law 194)
         "disability": NOT_GIVEN[language],
         "beneficiaries": NOT_GIVEN[language],
         "deadline": _deadline(case, "insurer_notice", language, rules),
@@ -235,7 +235,7 @@ def _dissent(case, language, rules, now, member, dissent) -> dict:
     return out
 
 
-# -- protocols (PROCEDURE.md §5) -----------------------------------------------------------
+# -- protocols (docs/procedure.md §5) ------------------------------------------------------
 
 INTERVIEWEE = {
     "ru": {

@@ -1,4 +1,4 @@
-"""The contexts of the occupational-disease documents (PROCEDURE.md sections 4 and 5).
+"""The contexts of the occupational-disease documents (docs/procedure.md §4 and §5).
 
 Like `context.py`, it reads the case duck-typed and returns only strings, lists and dicts of
 strings, dates in Bishkek time. The disease documents share `language`, `doc_date`,
@@ -270,7 +270,7 @@ def build_disease_context(case, kind: str, language: str, *, now=None, victim=No
             act_date=act_date,
             conclusion=_conclusion(disease, language),
             sent_at=fmt_datetime(case.insurer_notified_at or now, language),
-            # not recorded by the service yet (PROCEDURE.md §5, Law 194)
+            # not recorded by the service yet (docs/procedure.md §5, Law 194)
             disability=NOT_GIVEN[language],
         )
     return context

@@ -1,4 +1,4 @@
-"""The register (журнал регистрации несчастных случаев, PROCEDURE.md §5) as legal output: its
+"""The register (журнал регистрации несчастных случаев, docs/procedure.md §5) as legal output: its
 columns in Russian and Kyrgyz, one entry per victim as strings for the .docx template, and as
 typed cells (dates as dates, years as numbers) for the spreadsheet exports.
 

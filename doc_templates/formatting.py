@@ -19,7 +19,7 @@ LOCAL_TZ = ZoneInfo("Asia/Bishkek")
 DATE = "dd.MM.yyyy"
 TIME = "HH:mm"
 DATETIME = "dd.MM.yyyy HH:mm"
-# The documents of an occupational-disease case (PROCEDURE.md section 4; context_disease.py).
+# The documents of an occupational-disease case (docs/procedure.md §4; context_disease.py).
 DISEASE_KINDS = (
     "disease_notice",
     "working_conditions",

@@ -199,7 +199,7 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "4": "4 — коркунучтуу",
         },
     },
-    # the five copies of the occupational-disease act (PROCEDURE.md section 4, step 5)
+    # the five copies of the occupational-disease act (docs/procedure.md §4.6)
     "distribution": {
         "ru": {
             "worker": "Работник",

@@ -1,4 +1,4 @@
-"""Forms of the protocols: the scene inspection and the interviews (PROCEDURE.md §5)."""
+"""Forms of the protocols: the scene inspection and the interviews (docs/procedure.md §5)."""
 
 from __future__ import annotations
 

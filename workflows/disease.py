@@ -1,4 +1,4 @@
-"""The occupational-disease workflow (Law No. 167 art. 1; PROCEDURE.md section 4, modelled on
+"""The occupational-disease workflow (Law No. 167 art. 1; docs/procedure.md §4, modelled on
 RF Decree 1206 and KZ practice — the KR procedure is unverified): the transition table, who may
 fire what, the effects and the documents, in the style of workflows/accident.py.
 

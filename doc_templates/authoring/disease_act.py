@@ -1,4 +1,4 @@
-"""Template builder: disease_act (the act on the case of an occupational disease, PROCEDURE.md
+"""Template builder: disease_act (the act on the case of an occupational disease, docs/procedure.md
 §5): the worker, the examinations, the conditions, the factors over their limits, the
 diagnoses, the conclusion, the responsible persons, the measures, the commission's signatures
 (chair first) and the five copies."""

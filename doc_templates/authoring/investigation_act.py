@@ -1,5 +1,5 @@
 """Template builder: investigation_act (the act of investigation of a group, severe or fatal
-accident, PROCEDURE.md §5): all victims in one act, the findings as in Act N-1."""
+accident, docs/procedure.md §5): all victims in one act, the findings as in Act N-1."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The occupational-disease case (Law No. 167 art. 1; PROCEDURE.md section 4): what it records
+"""The occupational-disease case (Law No. 167 art. 1; docs/procedure.md §4): what it records
 beyond the case itself. The worker is the case's victim; the commission, the persons who
 violated norms and the prevention measures are the case's own rows, as for an accident.
 

@@ -108,7 +108,7 @@ class Represents(StrEnum):
     state_inspector = "state_inspector"
     trade_union = "trade_union"
     victim = "victim"  # the victim or a trusted person (Law art. 6)
-    # an occupational-disease commission (PROCEDURE.md section 4)
+    # an occupational-disease commission (docs/procedure.md §4.4)
     sanitary_body = "sanitary_body"
     health_organisation = "health_organisation"
     insurer = "insurer"

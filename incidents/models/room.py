@@ -93,7 +93,7 @@ class Evidence(db.Model):
 
 
 class SceneProtocol(db.Model):
-    """The protocol of the inspection of the accident scene (PROCEDURE.md section 5)."""
+    """The protocol of the inspection of the accident scene (docs/procedure.md §5)."""
 
     __tablename__ = "scene_protocol"
 

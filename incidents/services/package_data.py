@@ -1,9 +1,9 @@
 """The machine-readable ``package.json`` of an insurer hand-off package (Law No. 194), and the
 JSON Schema it is checked against before a package leaves the system.
 
-The document carries what the notice to the insurer needs (PROCEDURE.md section 5): the case,
+The document carries what the notice to the insurer needs (docs/procedure.md §5): the case,
 the employer, the policy, every victim, the commission's findings, the outcome so far and the
-list of files in the package. An occupational-disease case (PROCEDURE.md section 4) has no
+list of files in the package. An occupational-disease case (docs/procedure.md §4) has no
 accident category (null) and carries its own `disease` member: the diagnoses, the working
 conditions, the occupational route, the harmful factors and the examinations; for an accident
 that member is null. The worker is the case's one victim.

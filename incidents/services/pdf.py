@@ -1,5 +1,5 @@
 """PDF copies of issued documents for the insurer's hand-off package: LibreOffice, headless,
-several DOCX in one call (TOOLING.md §3).
+several DOCX in one call (one call per file would cost about a second each).
 
 Each process has its own LibreOffice profile, because two runs sharing one fail without a word,
 and the runs of one process take turns on it. LibreOffice makes a PDF of anything it can read,

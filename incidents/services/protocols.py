@@ -1,4 +1,4 @@
-"""Protocols of the investigation (PROCEDURE.md §5): the scene inspection and the interviews.
+"""Protocols of the investigation (docs/procedure.md §5): the scene inspection and the interviews.
 
 Each save issues the protocol's DOCX in every document language as a new version of that
 protocol (the older one superseded). A protocol's documents are GeneratedDocument rows of kind

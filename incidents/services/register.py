@@ -1,5 +1,5 @@
-"""The register (журнал регистрации несчастных случаев, PROCEDURE.md §5) of one employer for one
-year, and its twin for occupational diseases: one row per live victim of every case that
+"""The register (журнал регистрации несчастных случаев, docs/procedure.md §5) of one employer for
+one year, and its twin for occupational diseases: one row per live victim of every case that
 happened in that year — by the Bishkek date of ``occurred_at`` — so a group accident has a row
 per victim under the same case number. Cancelled cases are not registered.
 

@@ -1,4 +1,4 @@
-"""The occupational-disease documents (PROCEDURE.md sections 4 and 5): the registration of the
+"""The occupational-disease documents (docs/procedure.md §4 and §5): the registration of the
 preliminary-diagnosis notice, the sanitary-hygienic description of the working conditions, the
 act on the case and the notice to the insurer, each in Russian and Kyrgyz, from the sample
 case of a weaver's noise-induced hearing loss (samples_disease.py)."""

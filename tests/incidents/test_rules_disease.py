@@ -42,7 +42,7 @@ def test_every_pack_has_the_disease_part(name):
 
 
 def test_the_kr_disease_rules_are_unverified():
-    """PROCEDURE.md section 4: the KR occupational-disease procedure is KR? throughout."""
+    """docs/procedure.md §4: the KR occupational-disease procedure is unverified throughout."""
     pack = load("kr")
     assert not any(d.verified for d in pack.disease_deadlines)
     assert pack.disease_commission.verified is False
