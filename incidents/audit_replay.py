@@ -136,7 +136,9 @@ class Result:
 
 def snapshot(conn: Connection) -> Connection:
     """`conn` reading as of one moment (before its first statement): PostgreSQL's REPEATABLE
-    READ. SQLite needs nothing: an open cursor holds its read snapshot for the connection."""
+    READ, where readers block nobody. SQLite needs nothing: the events' open cursor holds one
+    read transaction for the whole replay — during which writers wait, fine for the small
+    databases of the embedded default, as for `flask integrity check`."""
     if conn.dialect.name == "postgresql":
         return conn.execution_options(isolation_level="REPEATABLE READ")
     return conn
