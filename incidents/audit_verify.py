@@ -69,12 +69,9 @@ def verify(conn: Connection, on_difference: Callable[[Difference], None] | None 
     if problem:
         return _done(started, False, count, last_seq, prev, broken, problem)
     rows = replay(conn, on_difference)
-    verdict = _done(
-        started, rows.ok, count, last_seq, prev if count else None, None, rows.summary()
-    )
+    problem = None if rows.ok else rows.summary()
+    verdict = _done(started, rows.ok, count, last_seq, prev if count else None, None, problem)
     verdict.rows, verdict.differing = rows.rows, rows.differing
-    if rows.ok:
-        verdict.problem = None
     return verdict
 
 
