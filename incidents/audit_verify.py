@@ -6,18 +6,24 @@ the previous event's hash, its hash is SHA-256(prev_hash || content), and its se
 columns (seq, case, kind, actor, time) say what its content says. At the end the chain's head
 row must point at the last event, and an event a previous verification vouched for must still
 carry the hash it had then — so cutting off the tail, or rewriting the log and the head
-together after a verification, shows too."""
+together after a verification, shows too.
+
+An intact chain is then replayed against the live rows (incidents/audit_replay.py): a row
+edited, inserted or deleted in the database behind the service's back fails the verification
+too, naming the row; `broken_seq` is None then, since no link is broken."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .audit import GENESIS, chain_hash
+from .audit_replay import Difference, replay, snapshot
 from .models.audit import AuditCheck, AuditEvent, AuditHead
 
 _BATCH = 5000
@@ -32,10 +38,13 @@ class Verdict:
     broken_seq: int | None = None
     problem: str | None = None
     seconds: float = 0.0
+    rows: int = 0  # live rows replayed against the chain
+    differing: int = 0  # of them, how many differ from it
 
 
-def verify(conn: Connection) -> Verdict:
-    """Check the whole chain through `conn`; stream it in batches (a national log is big)."""
+def verify(conn: Connection, on_difference: Callable[[Difference], None] | None = None) -> Verdict:
+    """Check the whole chain through `conn`; stream it in batches (a national log is big).
+    Then replay it against the live rows; `on_difference` hears of each row that differs."""
     started = time.perf_counter()
     events = AuditEvent.__table__
     expected_seq, prev = 1, GENESIS
@@ -59,7 +68,11 @@ def verify(conn: Connection) -> Verdict:
         problem, broken = _earlier_check_problem(conn)
     if problem:
         return _done(started, False, count, last_seq, prev, broken, problem)
-    return _done(started, True, count, last_seq, prev if count else None, None, None)
+    rows = replay(conn, on_difference)
+    problem = None if rows.ok else rows.summary()
+    verdict = _done(started, rows.ok, count, last_seq, prev if count else None, None, problem)
+    verdict.rows, verdict.differing = rows.rows, rows.differing
+    return verdict
 
 
 def _link_problem(row, expected_seq: int, prev: str) -> str | None:
@@ -135,10 +148,11 @@ def _done(started, ok, count, last_seq, last_hash, broken, problem) -> Verdict:
     )
 
 
-def verify_and_record(session) -> Verdict:
-    """Verify on a connection of its own and keep the verdict for the administrator's page."""
+def verify_and_record(session, on_difference=None) -> Verdict:
+    """Verify on a connection of its own (reading as of one moment) and keep the verdict for
+    the administrator's page."""
     with session.get_bind().connect() as conn:
-        verdict = verify(conn)
+        verdict = verify(snapshot(conn), on_difference)
     session.add(
         AuditCheck(
             ok=verdict.ok,
