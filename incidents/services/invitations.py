@@ -23,6 +23,7 @@ from ..models import Case, CaseParticipant, CommissionMember, Invitation, Role, 
 from ..models.timeutil import to_local, utcnow
 from ..permissions import INVITABLE_ROLES, can_invite
 from .errors import Forbidden, Invalid, WrongState
+from .locking import lock
 
 DEFAULT_DAYS = 7
 
@@ -205,6 +206,7 @@ def revoke(case: Case, actor: User, invitation_id: int) -> Invitation:
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.case_id != case.id:
         raise Invalid(_("No such invitation on this case."))
+    lock(invitation)  # of two people revoking it at once, the second is told it is withdrawn
     if invitation.revoked_at is not None:
         raise WrongState(_("This invitation was withdrawn."))
     now = utcnow()

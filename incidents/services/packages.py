@@ -41,6 +41,7 @@ from ..models.timeutil import utcnow
 from . import documents, package_data, pdf
 from .errors import Conflict, Forbidden, Invalid
 from .evidence import SUFFIXES
+from .locking import lock
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NO_PDF = "LibreOffice is not installed on the server: the package carries the DOCX files only."
@@ -317,6 +318,7 @@ def answer(package: InsurerPackage, user: User, kind: AnswerKind, reason: str | 
     """Acknowledge the package, or reject it with a reason. Once only. Flush, never commit."""
     if not can_answer(user, package):
         raise Forbidden(_("You may not do this in this case."))
+    lock(package)  # answered once, even when two answers are sent at the same moment
     if package.superseded_at is not None:
         raise Conflict(_("This package was replaced by a newer one; answer that one."))
     if package.status != PackageStatus.ready:

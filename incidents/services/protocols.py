@@ -31,6 +31,7 @@ from ..models.timeutil import local_to_utc, utcnow
 from ..rules import for_case
 from . import documents
 from .errors import Forbidden, Invalid, WrongState
+from .locking import lock
 
 EDITABLE = {CaseStatus.commission_formed, CaseStatus.investigating, CaseStatus.act_drafted}
 INTERVIEWEE_KINDS = ("victim", "witness", "official")
@@ -254,6 +255,7 @@ def confirm(case: Case, actor: User, protocol: InterviewProtocol) -> InterviewPr
     """The interviewee read the protocol and confirmed it: it is locked and issued again (the
     document now says so)."""
     _check(case, actor)
+    lock(protocol)  # confirmed once, even when two people press the button at once
     _check_unconfirmed(protocol)
     protocol.confirmed_at = utcnow()
     db.session.flush()
@@ -264,6 +266,9 @@ def confirm(case: Case, actor: User, protocol: InterviewProtocol) -> InterviewPr
 def remove(case: Case, actor: User, protocol: Protocol) -> Protocol:
     """Hide a protocol from the case (the row and its documents stay, superseded)."""
     _check(case, actor)
+    lock(protocol)  # removed once, even when two people press the button at once
+    if protocol.removed_at is not None:
+        raise WrongState(_l("This protocol has already been removed."))
     if isinstance(protocol, InterviewProtocol):
         _check_unconfirmed(protocol)
     now = utcnow()

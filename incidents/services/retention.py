@@ -22,6 +22,7 @@ from ..models.timeutil import to_local, utcnow
 from ..permissions import can_place_hold
 from ..rules import RetentionClass, RulePack, for_case
 from .errors import Forbidden, Invalid, WrongState
+from .locking import lock
 
 _ENDED = (CaseStatus.closed, CaseStatus.cancelled)
 _DAY = timedelta(days=1)  # the local day of closure may be the next UTC day
@@ -109,6 +110,7 @@ def lift_hold(case: Case, actor: User, hold_id: int, reason: str) -> LegalHold:
     hold = next((h for h in case.holds if h.id == hold_id), None)
     if hold is None:
         raise Invalid(_("No such legal hold."))
+    lock(hold)  # of two people lifting it at once, the second is told it is lifted
     if not hold.active:
         raise WrongState(_("This legal hold has already been lifted."))
     hold.lifted_at = utcnow()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, request
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 
 from .. import labels, permissions
 from ..models.timeutil import to_local
+from .errors import register_error_pages
 
 
 def register_views(app: Flask) -> None:
@@ -101,29 +101,4 @@ def register_views(app: Flask) -> None:
             if not all(storable(v) for v in sent):
                 abort(400)
 
-    def _error(code, message):
-        if request.blueprint == "api" or request.path.startswith("/api/"):
-            from flask import jsonify
-
-            return jsonify(error=message), code
-        return render_template("error.html", code=code, message=message), code
-
-    app.register_error_handler(403, lambda e: _error(403, _("You do not have access to this.")))
-    app.register_error_handler(404, lambda e: _error(404, _("Not found.")))
-    app.register_error_handler(413, lambda e: _error(413, _("The request is too large.")))
-    # never a traceback: the error is logged, the user gets a page in their language
-    app.register_error_handler(
-        500,
-        lambda e: _error(
-            500, _("Something went wrong on our side. The error was logged; please try again.")
-        ),
-    )
-    app.register_error_handler(
-        400, lambda e: _error(400, _("The request could not be understood."))
-    )
-    from flask_wtf.csrf import CSRFError
-
-    app.register_error_handler(
-        CSRFError,
-        lambda e: _error(400, _("The form expired or was sent from elsewhere. Reload the page.")),
-    )
+    register_error_pages(app)

@@ -17,6 +17,7 @@ from ..audit_verify import verify_and_record
 from ..extensions import db
 from ..mail import mail_dir
 from ..models import AuditCheck, AuditEvent, Job, JobStatus, Role
+from ..services.locking import lock
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 _NAME = re.compile(r"^[A-Za-z0-9._-]+\.eml$")
@@ -70,8 +71,12 @@ def jobs_page():
 @bp.post("/jobs/<int:job_id>/retry")
 def retry_job(job_id: int):
     job = db.session.get(Job, job_id)
-    if job is None or job.status != JobStatus.failed:
+    if job is None:
         abort(404)
+    lock(job)  # of two retries at once, the second finds the job queued already
+    if job.status != JobStatus.failed:
+        flash(_("This job is no longer failed: it was queued again or has run."), "danger")
+        return redirect(url_for(".jobs_page"), code=303)
     jobs.retry(job)
     db.session.commit()
     flash(_("The job is queued again."), "success")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import openapi
 from ..auth import (
@@ -58,14 +57,6 @@ def _domain_error(exc: DomainError):
     if exc.field:
         extra["fields"] = {exc.field: [str(exc.message)]}
     return _json_error(exc.status, exc.message, **extra)
-
-
-@bp.errorhandler(StaleDataError)
-def _stale(exc):
-    db.session.rollback()
-    return _json_error(
-        409, _("Someone else saved this case at the same moment. Reload and try again.")
-    )
 
 
 @bp.teardown_request

@@ -12,6 +12,7 @@ from .. import permissions
 from ..extensions import db
 from ..models import Organisation, OrgKind, Policy
 from ..models.timeutil import utcnow
+from ..services.locking import lock
 
 bp = Blueprint("org", __name__)
 
@@ -79,7 +80,10 @@ def remove_policy(policy_id: int):
     """A policy entered by mistake: kept, marked removed (packages already sent cite it)."""
     org = _own_org()
     policy = db.session.get(Policy, policy_id)
-    if policy is None or policy.employer_id != org.id or policy.removed_at is not None:
+    if policy is None or policy.employer_id != org.id:
+        abort(404)
+    lock(policy)  # of two people removing it at once, the second is told it is gone
+    if policy.removed_at is not None:
         abort(404)
     policy.removed_at = utcnow()
     db.session.commit()
