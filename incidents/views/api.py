@@ -11,7 +11,7 @@ successful write and rolls back on any error."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -72,13 +72,6 @@ def _stale(exc):
 def _rollback_on_error(exc):
     if exc is not None:
         db.session.rollback()
-
-
-@bp.url_value_preprocessor
-def _ids_in_range(endpoint, values):
-    # an id the database's INTEGER cannot hold names no row; asking would be a database error
-    if any(isinstance(v, int) and v > openapi.MAX_ID for v in (values or {}).values()):
-        abort(404)
 
 
 # -- authentication and scopes --------------------------------------------------------------
