@@ -26,13 +26,13 @@ from ..auth import (
     record_success,
     role_scopes,
     token_scopes,
+    too_many,
     verify_password,
 )
 from ..extensions import csrf, db
 from ..services.errors import DomainError
 from . import api_json as js
 from . import api_schemas
-from .auth import too_many
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie, so nothing to forge
