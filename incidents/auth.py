@@ -11,6 +11,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -168,3 +169,11 @@ def record_success(email: str) -> None:
 
 def minutes_left(wait: timedelta) -> int:
     return max(1, -(-int(wait.total_seconds()) // 60))
+
+
+def too_many(wait: timedelta) -> str:
+    """What a locked address is told, wherever it typed its password."""
+    return _(
+        "Too many failed attempts with this e-mail address. Try again in %(minutes)s min.",
+        minutes=minutes_left(wait),
+    )

@@ -249,7 +249,7 @@ def _path_parameters(rule, spec: Operation) -> list[dict]:
     for match in _RULE_ARG.finditer(rule.rule):
         name, converter = match["name"], match["converter"] or "default"
         if converter == "int":
-            schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+            schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
         elif converter == "float":
             schema = {"type": "number", "minimum": 0}
         elif converter == "uuid":

@@ -287,23 +287,23 @@ def test_role_denial_is_403_and_changes_nothing(app, world, client):
     assert status_of(case.id) == "act_drafted"
 
 
-def test_other_organisation_gets_403_everywhere(app, world, client):
+def test_other_organisation_gets_404_everywhere(app, world, client):
     case = committed_case(world, "notified")
     doc_id = case.documents[0].id
     for user in (world.stranger, world.stranger_head):
         api = Api(client, user)
-        assert api("GET", f"/cases/{case.id}").status_code == 403
-        assert api("GET", f"/cases/{case.id}/documents").status_code == 403
-        assert api("GET", f"/documents/{doc_id}").status_code == 403
-        assert api("POST", f"/cases/{case.id}/triggers/cancel", {"comment": "x"}).status_code == 403
-        assert api("PATCH", f"/cases/{case.id}", {"place": "x"}).status_code == 403
-        assert api("POST", f"/cases/{case.id}/witnesses", {"full_name": "X"}).status_code == 403
+        assert api("GET", f"/cases/{case.id}").status_code == 404
+        assert api("GET", f"/cases/{case.id}/documents").status_code == 404
+        assert api("GET", f"/documents/{doc_id}").status_code == 404
+        assert api("POST", f"/cases/{case.id}/triggers/cancel", {"comment": "x"}).status_code == 404
+        assert api("PATCH", f"/cases/{case.id}", {"place": "x"}).status_code == 404
+        assert api("POST", f"/cases/{case.id}/witnesses", {"full_name": "X"}).status_code == 404
         r = api("GET", f"/cases/{case.id}")
         assert r.is_json and r.json["error"]
         assert api.ok("GET", "/cases")["items"] == []
     assert status_of(case.id) == "notified"
     # the insurer sees the case only once it was sent to them
-    assert Api(client, world.insurer)("GET", f"/cases/{case.id}").status_code == 403
+    assert Api(client, world.insurer)("GET", f"/cases/{case.id}").status_code == 404
 
 
 def test_unknown_ids_are_404_json(app, world, client):

@@ -179,7 +179,7 @@ def test_the_insurer_and_a_stranger_cannot_comment(db, world, client_for, smtp):
     assert page.status_code == 200  # the insurer reads the case...
     assert 'id="comment-form"' not in page.text
     assert _comment(insurer, case, "Вопрос страховщика.").status_code == 403  # ...read-only
-    assert _comment(client_for(world.stranger), case, "Чужой.").status_code == 403
+    assert _comment(client_for(world.stranger), case, "Чужой.").status_code == 404
     assert _comments(db, case) == []
     assert smtp.messages == []
     with pytest.raises(Forbidden):

@@ -267,17 +267,17 @@ def test_removal_keeps_the_row_and_hides_it(app, world, case, client_for):
     assert _rows()[0].removed_at == kept.removed_at
 
 
-def test_another_organisation_gets_403(app, world, case, client_for):
+def test_another_organisation_gets_404(app, world, case, client_for):
     _upload(client_for(world.specialist), case, jpeg(), "photo.jpg")
     (ev,) = _rows()
     stranger = client_for(world.stranger)
     base = f"/cases/{case.id}"
-    assert stranger.get(base).status_code == 403
-    assert stranger.get(f"{base}/evidence").status_code == 403
-    assert stranger.get(f"{base}/evidence/{ev.id}").status_code == 403
-    assert stranger.get(f"{base}/evidence/{ev.id}/thumb").status_code == 403
-    assert _upload(stranger, case, PDF, "x.pdf").status_code == 403
-    assert stranger.post(f"{base}/evidence/{ev.id}/remove").status_code == 403
+    assert stranger.get(base).status_code == 404
+    assert stranger.get(f"{base}/evidence").status_code == 404
+    assert stranger.get(f"{base}/evidence/{ev.id}").status_code == 404
+    assert stranger.get(f"{base}/evidence/{ev.id}/thumb").status_code == 404
+    assert _upload(stranger, case, PDF, "x.pdf").status_code == 404
+    assert stranger.post(f"{base}/evidence/{ev.id}/remove").status_code == 404
     (still,) = _rows()
     assert still.removed_at is None and len(_stored_files(app)) == 2  # the photo, its thumb
 

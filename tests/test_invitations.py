@@ -137,7 +137,7 @@ def test_invited_person_creates_an_account_and_sees_that_case_only(
     assert user.role == Role.member and user.organisation_id is None and user.language == "ky"
     assert user.password_hash != factories.PASSWORD
     assert got.visitor.get(f"/cases/{scene.a.id}").status_code == 200
-    assert got.visitor.get(f"/cases/{scene.b.id}").status_code == 403
+    assert got.visitor.get(f"/cases/{scene.b.id}").status_code == 404
     # the list shows that case and no other
     visible = db.session.execute(db.select(Case.id).where(permissions.visible_cases(user)))
     assert set(visible.scalars()) == {scene.a.id}
@@ -204,7 +204,7 @@ def test_revoking_ends_access_at_once(app, db, scene, client_for, smtp):
     invitation = db.session.query(Invitation).one()
     r = got.specialist.post(f"/cases/{scene.a.id}/invitations/{invitation.id}/revoke")
     assert r.status_code == 302
-    assert got.visitor.get(f"/cases/{scene.a.id}").status_code == 403
+    assert got.visitor.get(f"/cases/{scene.a.id}").status_code == 404
     db.session.expire_all()
     assert db.session.get(Invitation, invitation.id).revoked_at is not None
     assert db.session.query(CaseParticipant).one().revoked_at is not None
@@ -222,14 +222,15 @@ def test_revoking_a_pending_invitation_kills_the_link(app, db, scene, client_for
 
 
 def test_who_may_invite(app, db, scene, client_for, smtp):
-    # another organisation's specialist, and the employer's member role: no
-    assert _invite(client_for(scene.w.stranger), scene.a).status_code == 403
-    assert _invite(client_for(scene.w.member), scene.a).status_code == 403
-    assert client_for(scene.w.member).get(f"/cases/{scene.a.id}/invitations").status_code == 403
+    # another organisation's specialist, and the employer's member not on this commission:
+    # neither sees the case
+    assert _invite(client_for(scene.w.stranger), scene.a).status_code == 404
+    assert _invite(client_for(scene.w.member), scene.a).status_code == 404
+    assert client_for(scene.w.member).get(f"/cases/{scene.a.id}/invitations").status_code == 404
     inv, _token = service.invite(scene.a, scene.w.specialist, "y@example.kg", "victim")
     db.session.commit()
     r = client_for(scene.w.stranger).post(f"/cases/{scene.a.id}/invitations/{inv.id}/revoke")
-    assert r.status_code == 403
+    assert r.status_code == 404
     with pytest.raises(Forbidden):
         service.invite(scene.a, scene.w.stranger, "z@example.kg", "victim")
     assert smtp.messages == []
@@ -279,13 +280,13 @@ def test_existing_user_logged_in_with_another_email_is_refused(app, db, scene, c
 
     # logged in as the invited address: a page to confirm (GET changes nothing), then accept
     union = client_for(w.union)
-    assert union.get(f"/cases/{scene.a.id}").status_code == 403
+    assert union.get(f"/cases/{scene.a.id}").status_code == 404
     assert union.get(f"/invitations/{token}").status_code == 200
     assert _counts(db) == before
     r = union.post(f"/invitations/{token}")
     assert r.status_code == 302
     assert union.get(f"/cases/{scene.a.id}").status_code == 200
-    assert union.get(f"/cases/{scene.b.id}").status_code == 403
+    assert union.get(f"/cases/{scene.b.id}").status_code == 404
     # not linked to a seat: views, does not edit
     db.session.expire_all()
     union_user = db.session.get(User, w.union.id)

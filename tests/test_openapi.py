@@ -72,7 +72,7 @@ def test_parts_are_documented_one_path_each(app, client):
     schema = child["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/Witness"}
     case_id = next(p for p in victim["parameters"] if p["name"] == "case_id")
-    assert case_id["schema"] == {"type": "integer", "minimum": 0, "maximum": openapi.MAX_ID}
+    assert case_id["schema"] == {"type": "integer", "minimum": 1, "maximum": openapi.MAX_ID}
 
 
 def test_request_bodies_come_from_the_forms(app):

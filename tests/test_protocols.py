@@ -165,9 +165,9 @@ def test_interview_protocol_confirm_locks_it(app, world, client_for):
 def test_stranger_is_refused(app, world, client_for):
     case = _case(world)
     client = client_for(world.stranger)
-    assert client.get(f"/cases/{case.id}/protocols/scene/new").status_code == 403
+    assert client.get(f"/cases/{case.id}/protocols/scene/new").status_code == 404
     r = client.post(f"/cases/{case.id}/protocols/interview/new", data=INTERVIEW)
-    assert r.status_code == 403
+    assert r.status_code == 404
     assert _db.session.scalars(_db.select(InterviewProtocol)).all() == []
 
 

@@ -143,9 +143,6 @@ def test_keyset_pages_forward_and_back(app, world, year):
     assert back.next == year.group.id
     one = register.page(org, 2025, f, size=1, before=year.open_light.id)
     assert _summary(one.rows) == ACCIDENTS_2025[1:3] and one.prev == year.group.id
-    assert register.parse_cursor(str(first.next)) == first.next
-    for junk in ("x", "-1", "0", "1.5", ""):
-        assert register.parse_cursor(junk) is None
 
 
 def test_page_shows_the_register_and_pages_by_keyset(app, world, year, client_for):

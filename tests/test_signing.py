@@ -248,13 +248,51 @@ def test_the_sign_form_is_for_members_only(db, world, drafted, client_for):
     assert 'id="signatures"' in page and 'id="sign-form"' not in page
     r = specialist.post(f"/cases/{drafted.id}/sign", data={"password": PASSWORD})
     assert r.status_code == 403
+    # another organisation's specialist does not see the case at all
     assert (
         client_for(world.stranger)
         .post(f"/cases/{drafted.id}/sign", data={"password": PASSWORD})
         .status_code
-        == 403
+        == 404
     )
     assert _signatures(db, drafted) == []
+
+
+LOCKED = "Слишком много неудачных попыток"  # the login page's words, in Russian
+
+
+def test_wrong_signing_passwords_count_as_failed_logins(app, db, world, drafted, client_for):
+    """Guessing the password on the signing form is guessing the login's: each wrong one is a
+    failed login for the member's address, and once that is locked the act is not signed, with
+    the right password either, and the login page is locked too."""
+    member = client_for(world.member)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        r = member.post(
+            f"/cases/{drafted.id}/sign", data={"password": "guess"}, follow_redirects=True
+        )
+        assert "Неверный пароль" in r.text
+    r = member.post(f"/cases/{drafted.id}/sign", data={"password": PASSWORD}, follow_redirects=True)
+    assert LOCKED in r.text
+    assert _signatures(db, drafted) == []
+    login = app.test_client().post(
+        "/login", data={"email": world.member.email, "password": PASSWORD}
+    )
+    assert login.status_code == 429 and LOCKED in login.text
+    # the other member of the commission signs as before
+    inspector = client_for(world.inspector)
+    inspector.post(f"/cases/{drafted.id}/sign", data={"password": PASSWORD})
+    assert [s.user_id for s in _signatures(db, drafted)] == [world.inspector.id]
+
+
+def test_a_right_signing_password_clears_the_count(app, db, world, drafted, client_for):
+    """As at the login: failures short of the limit, then the right password, start again."""
+    member = client_for(world.member)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        member.post(f"/cases/{drafted.id}/sign", data={"password": "guess"})
+    member.post(f"/cases/{drafted.id}/sign", data={"password": PASSWORD})
+    assert len(_signatures(db, drafted)) == 1
+    login = app.test_client().post("/login", data={"email": world.member.email, "password": "x"})
+    assert login.status_code == 200 and LOCKED not in login.text
 
 
 def test_the_edit_form_says_how_many_signatures_saving_voids(db, world, drafted, client_for):

@@ -35,3 +35,14 @@ class WrongState(DomainError):
 
 class Invalid(DomainError):
     status = 400
+
+
+class WrongPassword(Invalid):
+    """A password re-entered to confirm an act was wrong: the view counts it as a failed login
+    (after rolling the request back, so the count is all it keeps)."""
+
+
+class Locked(DomainError):
+    """Too many wrong passwords for the user's e-mail address: refused even with the right one."""
+
+    status = 429

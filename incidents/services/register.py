@@ -276,8 +276,3 @@ def register_stream(
         raise LookupError(f"no organisation {org_id}")
     filters = replace(Filters(), kind=CaseKind(kind))
     return lines(org_id, organisation.rule_pack, year, lang, filters)
-
-
-def parse_cursor(value: str | None) -> int | None:
-    """A case id from the query string; anything else -> None (the first page)."""
-    return int(value) if value and value.isdigit() and int(value) > 0 else None

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from doc_templates.context import build_context
 
-from ..auth import verify_password
+from ..auth import locked_for, record_success, too_many, verify_password
 from ..extensions import db
 from ..models import (
     Case,
@@ -31,7 +31,7 @@ from ..models import (
 from ..models.timeutil import utcnow
 from ..rules import for_case
 from . import documents
-from .errors import Forbidden, Invalid, WrongState
+from .errors import Forbidden, Invalid, Locked, WrongPassword, WrongState
 
 # The timeline's names for a signature and for a voided round (not triggers).
 SIGNED = "sign"
@@ -121,8 +121,14 @@ def sign(case: Case, user: User, password: str, dissent: str | None = None) -> S
     files = signed_files(case)
     if not files:
         raise WrongState(_("There is no drafted act to sign."))
+    # the password is the login's, and so is its lock: a wrong one here counts as a failed
+    # login (the view records it), and a locked address signs nothing, with the right one either
+    wait = locked_for(user.email)
+    if wait is not None:
+        raise Locked(too_many(wait), field="password")
     if not verify_password(user, password or ""):
-        raise Invalid(_("The password is wrong. Nothing was signed."), field="password")
+        raise WrongPassword(_("The password is wrong. Nothing was signed."), field="password")
+    record_success(user.email)
     dissent = (dissent or "").strip() or None
     if dissent is not None and len(dissent) > DISSENT_MAX:
         raise Invalid(_("Keep it to at most %(max)d characters.", max=DISSENT_MAX), field="dissent")

@@ -8,9 +8,12 @@ from flask_babel import format_datetime
 from .. import labels, permissions
 from ..models.timeutil import to_local
 from .errors import register_error_pages
+from .urlargs import IdConverter
 
 
 def register_views(app: Flask) -> None:
+    # before any route is added: every `<int:…>` id of every blueprint goes through it
+    app.url_map.converters["int"] = IdConverter
     from . import (
         api_cases,  # noqa: F401  (adds the case routes to the api blueprint)
         api_disease,  # noqa: F401  (adds the disease routes to the api blueprint)

@@ -11,7 +11,7 @@ successful write and rolls back on any error."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from .. import openapi
@@ -25,13 +25,13 @@ from ..auth import (
     record_success,
     role_scopes,
     token_scopes,
+    too_many,
     verify_password,
 )
 from ..extensions import csrf, db
 from ..services.errors import DomainError
 from . import api_json as js
 from . import api_schemas
-from .auth import too_many
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only: no cookie, so nothing to forge
@@ -63,13 +63,6 @@ def _domain_error(exc: DomainError):
 def _rollback_on_error(exc):
     if exc is not None:
         db.session.rollback()
-
-
-@bp.url_value_preprocessor
-def _ids_in_range(endpoint, values):
-    # an id the database's INTEGER cannot hold names no row; asking would be a database error
-    if any(isinstance(v, int) and v > openapi.MAX_ID for v in (values or {}).values()):
-        abort(404)
 
 
 # -- authentication and scopes --------------------------------------------------------------

@@ -42,11 +42,10 @@ _CHANGED = {200: "CaseDetail", 409: "Error"}
 
 
 def _load(case_id: int) -> Case:
+    """The case, for a token whose user may see it; else 404, as the screens answer."""
     case = db.session.get(Case, case_id)
-    if case is None:
+    if case is None or not permissions.can_view_case(g.api_user, case):
         abort(404)
-    if not permissions.can_view_case(g.api_user, case):
-        abort(403)
     return case
 
 
@@ -382,10 +381,8 @@ def list_documents(case_id: int):
 def download_document(document_id: int):
     """Download one generated document (.docx)."""
     document = db.session.get(GeneratedDocument, document_id)
-    if document is None:
+    if document is None or not permissions.can_download(g.api_user, document):
         abort(404)
-    if not permissions.can_download(g.api_user, document):
-        abort(403)
     audit.downloaded(document.case_id, file="document", id=document.id, sha256=document.sha256)
     return send_file(
         document_service.store_path(document.sha256),

@@ -24,9 +24,9 @@ from forms.auth import LoginForm
 from ..auth import (
     find_user,
     locked_for,
-    minutes_left,
     record_failure,
     record_success,
+    too_many,
     verify_password,
 )
 from ..extensions import db
@@ -67,13 +67,6 @@ def login():
         db.session.commit()
         form.password.errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form)
-
-
-def too_many(wait) -> str:
-    return _(
-        "Too many failed attempts with this e-mail address. Try again in %(minutes)s min.",
-        minutes=minutes_left(wait),
-    )
 
 
 @bp.post("/logout")

@@ -13,12 +13,7 @@ from ..models import Case, CaseKind, CaseStatus, Category
 from ..models.timeutil import utcnow
 from ..services import case_list
 from .cases import bp
-
-
-def _id_arg(name: str) -> int | None:
-    """A cursor from the query string; anything but a positive whole number is no cursor."""
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+from .urlargs import number_arg
 
 
 def _filters() -> case_list.Filters:
@@ -46,9 +41,9 @@ def index():
     page = case_list.page(
         loaded,
         current_app.config["CASES_PER_PAGE"],
-        after=_id_arg("after"),
-        before=_id_arg("before"),
-        number=request.args.get("page", 1, type=int),  # the old numbered links
+        after=number_arg("after"),
+        before=number_arg("before"),
+        number=number_arg("page", 1),  # the old numbered links
     )
     total = case_list.count(query)
     args = {

@@ -51,9 +51,12 @@ def _require_login():
 
 
 def _load(case_id: int) -> Case:
-    case = db.get_or_404(Case, case_id)
-    if not permissions.can_view_case(current_user, case):
-        abort(403)
+    """The case, for a user who may see it. A case they may not see does not exist for them
+    (404, the answer for an id no case has), on its page and every route under it; a 403 is
+    for the user who sees the case but may not do what they asked."""
+    case = db.session.get(Case, case_id)
+    if case is None or not permissions.can_view_case(current_user, case):
+        abort(404)
     return case
 
 
@@ -347,9 +350,9 @@ def _section_title(part: str) -> str:
 
 @bp.get("/documents/<int:document_id>")
 def download(document_id: int):
-    document = db.get_or_404(GeneratedDocument, document_id)
-    if not permissions.can_download(current_user, document):
-        abort(403)
+    document = db.session.get(GeneratedDocument, document_id)
+    if document is None or not permissions.can_download(current_user, document):
+        abort(404)  # the document of a case the user may not see: as if there were none
     data = document_service.read(document)
     audit.downloaded(document.case_id, file="document", id=document.id, sha256=document.sha256)
     return send_file(

@@ -21,6 +21,7 @@ from ..models import AnswerKind, InsurerPackage, PackageStatus, Role
 from ..services import deliveries, notify
 from ..services import packages as package_service
 from ..services.errors import DomainError
+from .urlargs import number_arg
 
 bp = Blueprint("insurer", __name__, url_prefix="/insurer")
 PER_PAGE = 25
@@ -62,6 +63,7 @@ def inbox():
         query = query.where(InsurerPackage.answer.is_not(None))
     page = db.paginate(
         query.order_by(InsurerPackage.created_at.desc(), InsurerPackage.id.desc()),
+        page=number_arg("page", 1),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -35,6 +35,7 @@ from ..rules import load as load_rules
 from ..services import register
 from ..services import register_export as export_
 from ..services.register import Filters
+from .urlargs import number_arg
 
 bp = Blueprint("register", __name__)
 
@@ -52,7 +53,7 @@ def _require_login():
 def _organisation() -> Organisation | None:
     """The employer of ?org=, else the user's own; None when an inspector has not picked one.
     403 when the user may not open that employer's register."""
-    org_id = request.args.get("org", type=int)
+    org_id = number_arg("org")
     if org_id is None:
         own = current_user.organisation
         if current_user.role in permissions.EMPLOYER_STAFF and own is not None:
@@ -116,8 +117,8 @@ def index():
         filters,
         scope,
         size=current_app.config.get("REGISTER_PER_PAGE", 50),
-        after=register.parse_cursor(request.args.get("after")),
-        before=register.parse_cursor(request.args.get("before")),
+        after=number_arg("after"),
+        before=number_arg("before"),
     )
     pack = load_rules(organisation.rule_pack or "kr")
     this_year = register.default_year()

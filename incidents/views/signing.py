@@ -11,9 +11,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from forms.signing import SignForm
 
+from ..auth import record_failure
 from ..extensions import db
 from ..services import signing as signing_service
-from ..services.errors import DomainError
+from ..services.errors import DomainError, WrongPassword
 from .cases import _load
 
 bp = Blueprint("signing", __name__)
@@ -52,6 +53,9 @@ def sign(case_id: int):
         signing_service.sign(case, current_user, form.password.data, form.dissent.data)
     except DomainError as exc:
         db.session.rollback()
+        if isinstance(exc, WrongPassword):  # one more failed login for this address
+            record_failure(current_user.email)
+            db.session.commit()
         if exc.status == 403:
             abort(403)
         flash(str(exc.message), "danger")

@@ -19,6 +19,7 @@ from ..services import statistics
 from ..services.statistics import Period, Scope
 from . import charts
 from .statistics_tables import KIND_TITLES, indicators, tables, workbook
+from .urlargs import number_arg
 
 bp = Blueprint("statistics", __name__)
 
@@ -65,7 +66,7 @@ def _period(default: Period) -> tuple[Period, bool]:
 
 
 def _scope(period: Period) -> tuple[Scope, int | None]:
-    organisation_id = request.args.get("organisation", type=int)
+    organisation_id = number_arg("organisation")
     scope = statistics.scope_for(current_user, period, organisation_id)
     if scope is None:
         abort(403)

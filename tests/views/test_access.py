@@ -9,7 +9,8 @@ from tests import factories
 
 ROLES = ["anonymous", "specialist", "head", "member", "inspector", "union", "insurer", "stranger"]
 
-# (method, url template, {role: expected status}); the rest get 403, anonymous a login redirect
+# (method, url template, {role: expected status}); the rest, who do not see the case, get 404
+# (as for a case that does not exist), anonymous a login redirect
 MATRIX = [
     ("GET", "/cases/{case}", {"specialist": 200, "head": 200}),
     ("GET", "/cases/{case}/edit", {"specialist": 200, "head": 200}),
@@ -42,7 +43,7 @@ def test_access_matrix(app, world, client_for, notified_case, method, template, 
     if role == "anonymous":
         assert r.status_code == 302 and "/login" in r.headers["Location"]
     else:
-        assert r.status_code == allowed.get(role, 403), (role, url, r.status_code)
+        assert r.status_code == allowed.get(role, 404), (role, url, r.status_code)
 
 
 def test_case_list_shows_only_visible_cases(app, world, client_for):
@@ -62,7 +63,7 @@ def test_insurer_sees_the_case_once_notified(app, world, client_for):
     factories.advance_to(case, world, "act_approved")
     _db.session.commit()
     insurer = client_for(world.insurer)
-    assert insurer.get(f"/cases/{case.id}").status_code == 403
+    assert insurer.get(f"/cases/{case.id}").status_code == 404
     factories.advance_to(case, world, "insurer_notified")
     _db.session.commit()
     assert insurer.get(f"/cases/{case.id}").status_code == 200
@@ -79,7 +80,7 @@ def test_commission_member_from_outside_sees_the_case(app, world, client_for):
     inspector = client_for(world.inspector)
     assert inspector.get(f"/cases/{case.id}").status_code == 200
     assert "1/" in inspector.get("/").text
-    assert client_for(world.union).get(f"/cases/{case.id}").status_code == 403
+    assert client_for(world.union).get(f"/cases/{case.id}").status_code == 404
 
 
 def test_unknown_ids_are_404(app, world, client_for):
@@ -99,6 +100,6 @@ def test_a_member_sees_only_the_cases_they_sit_on(app, world, client_for):
     _db.session.commit()
     member = client_for(world.member)
     assert member.get(f"/cases/{seated.id}").status_code == 200
-    assert member.get(f"/cases/{other.id}").status_code == 403
+    assert member.get(f"/cases/{other.id}").status_code == 404  # not theirs: not there
     listing = member.get("/").text
     assert "Объект-Место" in listing and "Объект-Другой" not in listing

@@ -12,7 +12,12 @@ organisation's specialist, the person whose invitation was revoked and the admin
 
 Outcome classes: 200/201/204, a redirect back (302/303) or a refusal of the input (400/409/422)
 are "allowed" (past every access check); 403 "forbidden"; 404 "not-found"; LOGIN the redirect
-to the login page (HTML); 401 the API without a token."""
+to the login page (HTML); 401 the API without a token.
+
+A case the identity may not see does not exist for them: on a route under a case (its page,
+documents, evidence, protocols, ..., HTML and API) they get the 404 an id no case has, where
+the row names a refusal. A row's 403 is for those who see the case but may not do this (the
+insurer reads A and edits nothing), and for a token without the route's scope."""
 
 from __future__ import annotations
 
@@ -74,6 +79,12 @@ class Row:
     @property
     def api(self) -> bool:
         return self.path.startswith("/api/")
+
+    @property
+    def under_case(self) -> str | None:
+        """The case whose page, or a route under it, the path names (not a package's)."""
+        names = (("B", "{B}"), ("D", "{D} {d_doc}"), ("A", "{A} {doc}"))
+        return next((k for k, n in names if any(p in self.path for p in n.split())), None)
 
     @property
     def case(self) -> str | None:
@@ -320,10 +331,19 @@ def test_every_route_has_an_access_expectation(data):
     assert not missing, "\n".join(missing)
 
 
+def _expected(data, row, who, url):
+    """The row's outcome for `who`: a refusal under a case `who` may not see is a 404."""
+    outcome = row.expect.get(who, 401 if row.api else LOGIN)
+    hidden = row.under_case is not None and who not in SEES[row.under_case]
+    if outcome == 403 and hidden and not (row.api and _no_scope(data, row, who, url)):
+        return 404
+    return outcome
+
+
 @pytest.mark.parametrize("row", ROWS, ids=str)
 def test_access(data, row):
-    def expected(who, _url):
-        return row.expect.get(who, 401 if row.api else LOGIN)
+    def expected(who, url):
+        return _expected(data, row, who, url)
 
     problems = _run(data, row, expected, row.writes)
     assert not problems, f"{row}:\n" + "\n".join(problems)
@@ -353,7 +373,7 @@ def _expected_unknown(data, row, key, who, url):
     gets the very refusal an existing row gets, so it tells nothing about which ids exist."""
     if who == "anonymous":
         return 401 if row.api else LOGIN
-    existing = row.expect[who]
+    existing = _expected(data, row, who, url)
     if row.api and _no_scope(data, row, who, url):
         return existing
     if key in FIRST_KEYS:
@@ -374,21 +394,37 @@ def test_unknown_ids(data, row, key):
 
 
 def test_a_stranger_learns_nothing_from_an_id(data):
-    """Case and document ids count up: the next id of one's own case tells that every smaller
-    one exists, so a 403 for another organisation's case (404 for an id no case has) reveals
-    nothing new; the refusal is the same page whichever case it is. A package's uid is
-    random: another's package is as absent as one that never was."""
+    """Another organisation's case is answered exactly as an id no case has: the same 404,
+    the same page, on its page, under it and in the API. A package's uid is random: another's
+    package is as absent as one that never was."""
     stranger, ids = fx.client(data, "stranger"), data.ids
-    refusals = [stranger.get(f"/cases/{ids[k]}/edit") for k in (A, B, D)]
-    assert [r.status_code for r in refusals] == [403] * 3
-    assert len({fx.page_text(r) for r in refusals}) == 1
-    assert stranger.get(f"/cases/{UNKNOWN_ID}/edit").status_code == 404
+    for path in ("/cases/{}", "/cases/{}/edit", "/cases/{}/evidence", "/cases/{}/invitations"):
+        answers = [stranger.get(path.format(i)) for i in (ids[A], ids[B], ids[D], UNKNOWN_ID)]
+        assert [r.status_code for r in answers] == [404] * 4, path
+        assert len({fx.page_text(r) for r in answers}) == 1, path
+    documents = [stranger.get(f"/documents/{i}") for i in (ids["doc"], ids["d_doc"], UNKNOWN_ID)]
+    assert [r.status_code for r in documents] == [404] * 3
+    assert len({fx.page_text(r) for r in documents}) == 1
     theirs, never = (stranger.get(f"/insurer/packages/{uid}") for uid in (ids["uid"], uuid.uuid4()))
     assert theirs.status_code == never.status_code == 404
     assert fx.page_text(theirs) == fx.page_text(never)
     api, token = fx.api_client(data), fx.bearer(data, "stranger")
-    answers = [api.get(f"/api/v1/cases/{ids[k]}", headers=token) for k in (A, B, D)]
-    assert {(r.status_code, r.get_data()) for r in answers} == {(403, answers[0].get_data())}
+    for path in ("/api/v1/cases/{}", "/api/v1/cases/{}/documents"):
+        answers = [
+            api.get(path.format(i), headers=token)
+            for i in (*(ids[k] for k in (A, B, D)), UNKNOWN_ID)
+        ]
+        assert {(r.status_code, r.get_data()) for r in answers} == {(404, answers[-1].get_data())}
+    answers = [api.get(f"/api/v1/documents/{i}", headers=token) for i in (ids["doc"], UNKNOWN_ID)]
+    assert {(r.status_code, r.get_data()) for r in answers} == {(404, answers[-1].get_data())}
+
+
+def test_who_sees_the_case_but_may_not_act_is_still_refused_with_403(data):
+    """The 404 is for a case one may not see; the insurer, who reads case A, is told 403 when
+    it asks to change it, as the member is when asking to close it."""
+    ids = data.ids
+    assert fx.client(data, "insurer").get(f"/cases/{ids[A]}/edit").status_code == 403
+    assert fx.client(data, "member").post(f"/cases/{ids[A]}/fire/close").status_code == 403
 
 
 def test_the_api_never_reads_the_session(data):

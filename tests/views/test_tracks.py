@@ -75,8 +75,8 @@ def test_a_file_that_lies_about_its_type_is_refused(app, world, client_for):
 def test_tracks_need_edit_rights(app, world, client_for):
     case = factories.make_case(world)
     _db.session.commit()
-    assert client_for(world.member).get(f"/cases/{case.id}/tracks/new").status_code == 403
-    assert client_for(world.stranger).get(f"/cases/{case.id}/tracks/new").status_code == 403
+    assert client_for(world.member).get(f"/cases/{case.id}/tracks/new").status_code == 404
+    assert client_for(world.stranger).get(f"/cases/{case.id}/tracks/new").status_code == 404
 
 
 def _docx() -> bytes:

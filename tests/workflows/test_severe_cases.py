@@ -188,8 +188,8 @@ def test_inspector_sees_serious_cases_in_the_region_only(app, world, db, client_
     db.session.commit()
     inspector = client_for(world.inspector)
     assert inspector.get(f"/cases/{severe.id}").status_code == 200
-    assert inspector.get(f"/cases/{light.id}").status_code == 403
-    assert inspector.get(f"/cases/{elsewhere.id}").status_code == 403
+    assert inspector.get(f"/cases/{light.id}").status_code == 404
+    assert inspector.get(f"/cases/{elsewhere.id}").status_code == 404
     listing = inspector.get("/").text
     assert "Объект-Бета" in listing
     assert "Объект-Альфа" not in listing and "Объект-Гамма" not in listing
