@@ -12,6 +12,7 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 
 from forms.insurer import AnswerForm, ChannelsForm
 
@@ -145,11 +146,15 @@ def answer(uid: str):
         return redirect(url_for(".package", uid=uid), code=303)
     try:
         package_service.answer(pkg, current_user, AnswerKind(form.answer.data), form.reason.data)
-    except DomainError as exc:
+        db.session.commit()
+    except DomainError as exc:  # e.g. another answer, given at the same moment, was recorded
         db.session.rollback()
         flash(str(exc.message), "danger")
         return redirect(url_for(".package", uid=uid), code=303)
-    db.session.commit()
+    except StaleDataError:  # the case itself was saved by someone else meanwhile
+        db.session.rollback()
+        flash(_("Someone else saved this case at the same moment. Reload and try again."), "danger")
+        return redirect(url_for(".package", uid=uid), code=303)
     notify.send(deliveries.answered(pkg))
     flash(_("Your answer is recorded and the employer is told."), "success")
     return redirect(url_for(".package", uid=uid), code=303)
