@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import openapi
+from .. import audit, openapi
 from ..auth import (
     SCOPES,
     find_user,
@@ -106,6 +106,7 @@ def _authenticate():
         response.headers["WWW-Authenticate"] = challenge
         return response, 401
     g.api_user, g.api_token = row.user, row
+    audit.acting_as(row.user, row)  # no session login here: the audit chain learns it from us
     if spec is None:  # a view nobody described: no token may use it
         return _json_error(403, _("You do not have access to this."))
     if spec.scope is not None and spec.scope not in token_scopes(row):
@@ -208,6 +209,7 @@ def create_token():
         db.session.commit()
         raise js.ApiError(401, _("Wrong e-mail or password."))
     record_success(email)
+    audit.acting_as(user)  # the new token's row is the user's own doing
     if scopes is not None and (denied := [s for s in scopes if s not in role_scopes(user.role)]):
         raise js.ApiError(
             403,
