@@ -158,8 +158,11 @@ def _token_request(data: dict) -> tuple[str, str, list[str] | None, int | None]:
         if not isinstance(value, str) or not value.strip()
     }
     for name, value in (("email", email), ("password", password)):
-        if name not in errors and not js.storable(value):  # no such e-mail, no such password
-            errors[name] = [_("This text contains a character that cannot be saved.")]
+        if name in errors:
+            if value is not None and not isinstance(value, str):
+                errors[name] = [js.value_problem(name, "string", value) or _("Enter text.")]
+        elif problem := js.text_problem(name, value):  # no such e-mail, no such password
+            errors[name] = [problem]
     if scopes is not None:
         if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
             errors["scopes"] = [_("The request could not be understood.")]

@@ -210,10 +210,10 @@ def acknowledge(uid: str):
     if not isinstance(answer, str) or answer not in {a.value for a in AnswerKind}:
         js.check({"answer": [_("Not a valid choice.")]})
     reason = data.get("reason")
-    if reason is not None and not isinstance(reason, str):
+    if (problem := js.value_problem("reason", "string", reason)) is not None:
+        js.check({"reason": [problem]})
+    if reason is not None and not isinstance(reason, str):  # a number
         js.check({"reason": [_("Enter text.")]})
-    if reason and not js.storable(reason):
-        js.check({"reason": [_("This text contains a character that cannot be saved.")]})
     if reason and len(reason) > 2000:
         js.check({"reason": [_("Keep it to at most %(max)d characters.", max=2000)]})
     package_service.answer(package, g.api_user, AnswerKind(answer), reason)
