@@ -201,7 +201,8 @@ def package_file(uid: str, name: str):
 )
 def acknowledge(uid: str):
     """The insurer's answer, once: acknowledged, or rejected with a reason. The employer is
-    told and the answer appears on the case timeline."""
+    told and the answer appears on the case timeline. Of answers sent at the same moment
+    exactly one is recorded; the others get 409."""
     package = _load(uid)
     if not permissions.can_answer_package(g.api_user, package):
         abort(403)
