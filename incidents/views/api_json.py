@@ -307,7 +307,7 @@ def formdata(form_class, data: dict, prefix: str = "") -> tuple[MultiDict, dict]
         if value is None:
             continue
         field_class = fields[key]
-        if isinstance(value, bool):  # a boolean field: value_problem refuses it elsewhere
+        if isinstance(value, bool):  # only a boolean field gets here with true or false
             if issubclass(field_class, BooleanField):
                 if value:
                     out[key] = "y"
