@@ -162,6 +162,7 @@ def _wait_until_queued(db, conn, writers: int) -> None:
                     "WHERE wait_event_type = 'Lock' AND datname = current_database()"
                 )
             )
+            probe.rollback()  # a transaction sees one snapshot of the activity: take a new one
             if waiting >= writers:
                 return
             time.sleep(0.05)
