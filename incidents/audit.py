@@ -15,6 +15,9 @@ attribute history is still there), and a `before_commit` listener appends them a
 after taking the chain's head row — the last lock a transaction takes, so it cannot deadlock
 with the case and organisation locks taken earlier. Events are inserted with Core statements,
 so writing them does not flush or audit itself. A rolled-back transaction leaves no events.
+
+Who acted: the logged-in user of the request, or, for the API, the user of the bearer token
+(`acting_as`), whose token id the event then carries too. Outside a request: the system.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from flask import has_request_context
+from flask import g, has_request_context
+from flask_login import current_user
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -51,6 +55,7 @@ _KINDS = {
     "delivery_attempt": "delivery",
 }
 _INFO_KEY = "audit_pending"
+_ACTOR_KEY = "audit_actor"
 
 
 class HardDeleteRefused(Exception):
@@ -90,23 +95,32 @@ def record(session: Session, kind: str, *, case_id: int | None = None, **data) -
     """Add an event the ORM cannot see (a download, a verification) to this transaction; it
     is written at commit. The caller commits."""
     _pending(session).append(
-        {"kind": kind, "case": case_id, "actor": _actor_id(), "at": utcnow(), "data": data}
+        {"kind": kind, "case": case_id, **_actor(), "at": utcnow(), "data": data}
     )
+
+
+def acting_as(user, token=None) -> None:
+    """Name who acts in this request when no one is logged in through the session: the user
+    of an API request's bearer token (and the token). Every event of the request names them."""
+    setattr(g, _ACTOR_KEY, {"actor": user.id, "token": token.id if token is not None else None})
 
 
 def _pending(session: Session) -> list:
     return session.info.setdefault(_INFO_KEY, [])
 
 
-def _actor_id() -> int | None:
+def _actor() -> dict:
+    """{"actor": user id or None, "token": API token id or None} for the current request."""
     if not has_request_context():
-        return None  # a command, a background job: the system
-    from flask_login import current_user
-
+        return {"actor": None, "token": None}  # a command, a background job: the system
+    named = g.get(_ACTOR_KEY)
+    if named is not None:
+        return dict(named)
     try:
-        return current_user.id if current_user.is_authenticated else None
+        actor = current_user.id if current_user.is_authenticated else None
     except Exception:  # noqa: BLE001 - e.g. the user row is gone: still record the event
-        return None
+        actor = None
+    return {"actor": actor, "token": None}
 
 
 def _value(value):
@@ -162,7 +176,7 @@ def _case_of(session: Session, obj, table: str) -> int | None:
 
 def _after_flush(session: Session, _flush_context) -> None:
     pending = _pending(session)
-    actor, now = _actor_id(), utcnow()
+    actor, now = _actor(), utcnow()
     for op, objects in (("insert", session.new), ("update", session.dirty)):
         for obj in objects:
             state = inspect(obj)
@@ -180,7 +194,7 @@ def _after_flush(session: Session, _flush_context) -> None:
                 {
                     "kind": _KINDS.get(table, "change"),
                     "case": _case_of(session, obj, table),
-                    "actor": actor,
+                    **actor,
                     "at": now,
                     "data": {
                         "op": op,
@@ -218,16 +232,17 @@ def append(session: Session, pending: list[dict]) -> None:
     rows = []
     for item in pending:
         seq += 1
-        content = canonical(
-            {
-                "seq": seq,
-                "at": item["at"],
-                "actor": item["actor"],
-                "case": item["case"],
-                "kind": item["kind"],
-                "data": item["data"],
-            }
-        )
+        hashed = {
+            "seq": seq,
+            "at": item["at"],
+            "actor": item["actor"],
+            "case": item["case"],
+            "kind": item["kind"],
+            "data": item["data"],
+        }
+        if item.get("token") is not None:  # only API events name one: older events unchanged
+            hashed["token"] = item["token"]
+        content = canonical(hashed)
         digest = chain_hash(prev, content)
         rows.append(
             {

@@ -11,7 +11,14 @@ from sqlalchemy import text
 from incidents.audit import GENESIS, HardDeleteRefused, chain_hash
 from incidents.audit_verify import verify
 from incidents.extensions import db as _db
-from incidents.models import AuditCheck, AuditEvent, CaseTransition, GeneratedDocument, Role
+from incidents.models import (
+    ApiToken,
+    AuditCheck,
+    AuditEvent,
+    CaseTransition,
+    GeneratedDocument,
+    Role,
+)
 from incidents.services import cases
 from tests import factories
 
@@ -200,3 +207,74 @@ def test_accepting_an_invitation_is_in_the_chain(app, world):
     assert data["op"] == "update" and data["row"] == invitation.id
     assert data["values"]["accepted_by_id"] == [None, guest.id]
     assert _verdict().ok
+
+
+def _events_after(seq: int) -> list[dict]:
+    _db.session.expire_all()
+    return [
+        {**json.loads(e.content), "actor_id": e.actor_id}
+        for e in _db.session.scalars(
+            _db.select(AuditEvent).where(AuditEvent.seq > seq).order_by(AuditEvent.seq)
+        )
+    ]
+
+
+def _last_seq() -> int:
+    return _db.session.scalar(_db.select(_db.func.max(AuditEvent.seq))) or 0
+
+
+def _document_of(case) -> GeneratedDocument:
+    return _db.session.scalars(
+        _db.select(GeneratedDocument).where(GeneratedDocument.case_id == case.id)
+    ).first()
+
+
+def test_the_api_names_the_token_s_user_as_the_forms_name_the_logged_in_one(
+    app, world, client, client_for
+):
+    """A change, a step and a download through the API are recorded as the token's user's
+    (and the token's), just as the same through the forms are the logged-in user's."""
+    by_api, by_form = factories.make_case(world), factories.make_case(world)
+    for case in (by_api, by_form):
+        factories.advance_to(case, world, "commission_formed")
+    _db.session.commit()
+    r = client.post(
+        "/api/v1/tokens", json={"email": world.specialist.email, "password": factories.PASSWORD}
+    )
+    token = r.get_json()["token"]
+    token_id = _db.session.scalar(_db.select(_db.func.max(ApiToken.id)))
+    auth = {"Authorization": f"Bearer {token}"}
+
+    mark = _last_seq()
+    api = f"/api/v1/cases/{by_api.id}"
+    assert client.patch(api, json={"place": "Цех № 7"}, headers=auth).status_code == 200
+    r = client.post(f"{api}/triggers/start_investigation", headers=auth)
+    assert r.status_code == 200, r.text
+    document = _document_of(by_api)
+    with client.get(f"/api/v1/documents/{document.id}", headers=auth) as r:
+        assert r.status_code == 200
+    through_api = _events_after(mark)
+
+    form = client_for(world.specialist)
+    mark = _last_seq()
+    page = f"/cases/{by_form.id}"
+    assert form.post(
+        f"{page}/witnesses/new", data={"full_name": "Алмаз Турдубеков"}
+    ).status_code in (
+        302,
+        303,
+    )
+    assert form.post(f"{page}/fire/start_investigation").status_code == 303
+    with form.get(f"/documents/{_document_of(by_form).id}") as r:
+        assert r.status_code == 200
+    through_form = _events_after(mark)
+
+    for events, token_of in ((through_api, token_id), (through_form, None)):
+        assert {"change", "transition", "download"} <= {e["kind"] for e in events}
+        for e in events:
+            assert e["actor"] == e["actor_id"] == world.specialist.id, e
+            assert e.get("token") == token_of, e
+    changed = [e["data"]["values"] for e in through_api if e["data"].get("table") == "case_file"]
+    assert ["Цех № 7" in str(v.get("place")) for v in changed].count(True) == 1
+    verdict = _verdict()
+    assert verdict.ok, verdict.problem

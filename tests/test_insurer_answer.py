@@ -3,12 +3,16 @@ and who may answer it; the employer told and the answer on the case."""
 
 from __future__ import annotations
 
+import threading
+import time
 from email import message_from_bytes, policy
 
 import pytest
+from flask_babel import force_locale, gettext
+from sqlalchemy import text
 
 from incidents.mail import mail_dir
-from incidents.models import AnswerKind, OrgKind, Role
+from incidents.models import AnswerKind, InsurerPackage, OrgKind, Role
 from tests import factories
 from tests.test_insurer_packages import built, notified_case
 
@@ -134,3 +138,103 @@ def test_the_insurer_sets_its_channels(app, world, db, client_for):
     db.session.refresh(world.insurer_org)
     assert world.insurer_org.webhook_secret != secret
     assert client_for(world.specialist).get("/insurer/settings").status_code == 403
+
+
+def _hold_package_row(db, package_id: int):
+    """A connection holding the package row's write lock (a row lock on PostgreSQL, the write
+    lock on SQLite), so answers sent meanwhile all read the package unanswered and then queue
+    for the same row: the race of three answers at once, every time."""
+    conn = db.engine.connect()
+    conn.execute(text("UPDATE insurer_package SET id = id WHERE id = :id"), {"id": package_id})
+    return conn
+
+
+def _wait_until_queued(db, conn, writers: int) -> None:
+    if conn.dialect.name != "postgresql":
+        time.sleep(2)  # SQLite shows no one waiting for its lock: give them time to get there
+        return
+    deadline = time.monotonic() + 30
+    with db.engine.connect() as probe:
+        while time.monotonic() < deadline:
+            waiting = probe.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            )
+            probe.rollback()  # a transaction sees one snapshot of the activity: take a new one
+            if waiting >= writers:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"{writers} answers never queued for the package")
+
+
+def test_three_answers_at_once_record_exactly_one(app, world, db, client, client_for, package):
+    """Acknowledged and rejected through the API, acknowledged on the insurer's page, all at
+    the same moment: one answer is recorded whole (its own reason), the others are told it
+    was already answered (409 in the asker's language, a message on the page), and the
+    employer gets one letter."""
+    uid, path = package.uid, f"/api/v1/packages/{package.uid}/acknowledgement"
+    tokens = [Api(client, world.insurer).auth for _ in range(2)]
+    page = client_for(world.insurer)
+    before = len(_mails())
+    calls = {
+        "ky": lambda c: c.post(
+            path, json={"answer": "acknowledged"}, headers={**tokens[0], "Accept-Language": "ky"}
+        ),
+        "ru": lambda c: c.post(
+            path,
+            json={"answer": "rejected", "reason": "Нет заключения МСЭК"},
+            headers={**tokens[1], "Accept-Language": "ru"},
+        ),
+        "page": lambda c: c.post(
+            f"/insurer/packages/{uid}/answer", data={"answer": "acknowledged"}
+        ),
+    }
+    clients = {"ky": app.test_client(), "ru": app.test_client(), "page": page}
+    results, errors = {}, []
+
+    def answer(name):
+        try:
+            results[name] = calls[name](clients[name])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append((name, exc))
+
+    lock = _hold_package_row(db, package.id)
+    try:
+        threads = [threading.Thread(target=answer, args=(name,)) for name in calls]
+        for t in threads:
+            t.start()
+        _wait_until_queued(db, lock, len(threads))
+    finally:
+        lock.rollback()
+        lock.close()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+
+    assert results["page"].status_code == 303
+    shown = page.get(f"/insurer/packages/{uid}").text  # with the flashed outcome
+    with force_locale(world.insurer.language):
+        recorded = gettext("Your answer is recorded and the employer is told.")
+        refused = gettext("This package has already been answered.")
+    assert (recorded in shown) != (refused in shown), shown
+    won = [n for n in ("ky", "ru") if results[n].status_code == 200]
+    won += ["page"] if recorded in shown else []
+    assert len(won) == 1, {n: r.status_code for n, r in results.items()}
+    db.session.expire_all()
+    package = db.session.get(InsurerPackage, package.id)
+    if "ru" in won:
+        assert (package.answer, package.answer_reason) == (
+            AnswerKind.rejected,
+            "Нет заключения МСЭК",
+        )
+    else:
+        assert (package.answer, package.answer_reason) == (AnswerKind.acknowledged, None)
+    for lang in {"ky", "ru"} - set(won):
+        assert results[lang].status_code == 409, results[lang].text
+        with force_locale(lang):
+            expected = gettext("This package has already been answered.")
+        assert results[lang].get_json()["error"] == expected
+    told = [m["To"] for m in _mails()[before:]]
+    assert sorted(told) == sorted(set(told)) and world.specialist.email in told  # one each

@@ -21,8 +21,9 @@ from pathlib import PurePosixPath
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import update
 
-from .. import jobs, permissions
+from .. import audit, jobs, permissions
 from ..audit_anchor import head
 from ..extensions import db
 from ..models import (
@@ -41,7 +42,6 @@ from ..models.timeutil import utcnow
 from . import documents, package_data, pdf
 from .errors import Conflict, Forbidden, Invalid
 from .evidence import SUFFIXES
-from .locking import lock
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NO_PDF = "LibreOffice is not installed on the server: the package carries the DOCX files only."
@@ -315,20 +315,58 @@ def can_answer(user: User, package: InsurerPackage) -> bool:
 
 
 def answer(package: InsurerPackage, user: User, kind: AnswerKind, reason: str | None) -> None:
-    """Acknowledge the package, or reject it with a reason. Once only. Flush, never commit."""
+    """Acknowledge the package, or reject it with a reason. Once only: of answers given at the
+    same moment exactly one is recorded, the others are refused (Conflict). Flush, never
+    commit."""
     if not can_answer(user, package):
         raise Forbidden(_("You may not do this in this case."))
-    lock(package)  # answered once, even when two answers are sent at the same moment
-    if package.superseded_at is not None:
-        raise Conflict(_("This package was replaced by a newer one; answer that one."))
-    if package.status != PackageStatus.ready:
-        raise Conflict(_("This package is not ready yet."))
-    if package.answer is not None:
-        raise Conflict(_("This package has already been answered."))
+    if (refusal := _not_answerable(package)) is not None:
+        raise refusal
     reason = (reason or "").strip() or None
     if kind == AnswerKind.rejected and not reason:
         raise Invalid(_("Give a reason."), field="reason")
-    package.answer, package.answer_reason = kind, reason
-    package.answered_at, package.answered_by_id = utcnow(), user.id
+    now = utcnow()
+    # a conditional UPDATE claims the answer: a parallel answer waits for the row, then finds
+    # it answered and changes nothing (reading first and writing after let a third answer
+    # overwrite the first one's kind and keep the second one's reason)
+    claimed = db.session.execute(
+        update(InsurerPackage)
+        .where(
+            InsurerPackage.id == package.id,
+            InsurerPackage.answer.is_(None),
+            InsurerPackage.superseded_at.is_(None),
+            InsurerPackage.status == PackageStatus.ready,
+        )
+        .values(answer=kind, answer_reason=reason, answered_at=now, answered_by_id=user.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    if claimed.rowcount != 1:
+        db.session.refresh(package)  # what the winner (or a reopening) left, to say why not
+        raise _not_answerable(package) or Conflict(_("This package has already been answered."))
+    # a Core UPDATE is not seen by the ORM's flush: record it in the audit chain ourselves
+    audit.record(
+        db.session,
+        "change",
+        case_id=package.case_id,
+        op="update",
+        table="insurer_package",
+        row=package.id,
+        values={
+            "answer": [None, kind.value],
+            "answer_reason": [None, reason],
+            "answered_at": [None, now.isoformat()],
+            "answered_by_id": [None, user.id],
+        },
+    )
     package.case.touch()
     db.session.flush()
+
+
+def _not_answerable(package: InsurerPackage) -> Conflict | None:
+    if package.superseded_at is not None:
+        return Conflict(_("This package was replaced by a newer one; answer that one."))
+    if package.answer is not None:
+        return Conflict(_("This package has already been answered."))
+    if package.status != PackageStatus.ready:
+        return Conflict(_("This package is not ready yet."))
+    return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
-from .. import openapi
+from .. import audit, openapi
 from ..auth import (
     SCOPES,
     find_user,
@@ -90,6 +90,7 @@ def _authenticate():
         response.headers["WWW-Authenticate"] = challenge
         return response, 401
     g.api_user, g.api_token = row.user, row
+    audit.acting_as(row.user, row)  # no session login here: the audit chain learns it from us
     if spec is None:  # a view nobody described: no token may use it
         return _json_error(403, _("You do not have access to this."))
     if spec.scope is not None and spec.scope not in token_scopes(row):
@@ -141,8 +142,11 @@ def _token_request(data: dict) -> tuple[str, str, list[str] | None, int | None]:
         if not isinstance(value, str) or not value.strip()
     }
     for name, value in (("email", email), ("password", password)):
-        if name not in errors and not js.storable(value):  # no such e-mail, no such password
-            errors[name] = [_("This text contains a character that cannot be saved.")]
+        if name in errors:
+            if value is not None and not isinstance(value, str):
+                errors[name] = [js.value_problem(name, "string", value) or _("Enter text.")]
+        elif problem := js.text_problem(name, value):  # no such e-mail, no such password
+            errors[name] = [problem]
     if scopes is not None:
         if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
             errors["scopes"] = [_("The request could not be understood.")]
@@ -192,6 +196,7 @@ def create_token():
         db.session.commit()
         raise js.ApiError(401, _("Wrong e-mail or password."))
     record_success(email)
+    audit.acting_as(user)  # the new token's row is the user's own doing
     if scopes is not None and (denied := [s for s in scopes if s not in role_scopes(user.role)]):
         raise js.ApiError(
             403,

@@ -181,13 +181,12 @@ def create_case():
     user = g.api_user
     if not permissions.can_create_case(user):
         abort(403)
-    data = dict(js.body())
-    victim_data = data.pop("victim", None)
-    if not isinstance(victim_data, dict):
-        victim_data = {}
+    data, shape = dict(js.body()), {}
+    victim_data = js.nested(data, "victim", shape)
+    data.pop("victim", None)
     form, errors = js.validate(CaseForm, data)
     victim, victim_errors = js.validate(VictimForm, victim_data, "victim.")
-    js.check({**errors, **victim_errors})  # both, so every error shows at once
+    js.check({**errors, **victim_errors, **shape})  # all, so every error shows at once
     case = case_service.report(user, form.to_dict(), victim.to_dict())
     db.session.commit()
     location = url_for(".get_case", case_id=case.id, _external=True)

@@ -29,13 +29,12 @@ def create_disease():
     user = g.api_user
     if not permissions.can_create_case(user):
         abort(403)
-    data = dict(js.body())
-    worker_data = data.pop("worker", None)
-    if not isinstance(worker_data, dict):
-        worker_data = {}
+    data, shape = dict(js.body()), {}
+    worker_data = js.nested(data, "worker", shape)
+    data.pop("worker", None)
     form, errors = js.validate(DiseaseReportForm, data)
     worker, worker_errors = js.validate(WorkerForm, worker_data, "worker.")
-    js.check({**errors, **worker_errors})  # both, so every error shows at once
+    js.check({**errors, **worker_errors, **shape})  # all, so every error shows at once
     case = disease_service.report(user, form.case_dict(), worker.to_dict(), form.disease_dict())
     db.session.commit()
     location = url_for(".get_case", case_id=case.id, _external=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 
 from flask import request, url_for
 from flask_babel import gettext as _
@@ -22,6 +23,7 @@ from ..jsonvalues import iso, plain
 from ..models import Case, GeneratedDocument, User
 from ..models.timeutil import LOCAL_TZ, to_local
 from ..openapi import MAX_ID
+from ..openapi_forms import form_schema
 from ..services import deadlines as deadline_service
 from ..services.disease import SECTION_FIELDS
 
@@ -236,24 +238,76 @@ def storable(text: str) -> bool:
     return True
 
 
-def formdata(form_class, data: dict) -> tuple[MultiDict, dict]:
-    """JSON object -> (MultiDict for `form_class`, errors of keys the form cannot take)."""
-    fields = _fields(form_class)
+def text_problem(name: str, text: str) -> str | None:
+    """What keeps `text` out of the database (see `storable`), said for the field `name`."""
+    if "\x00" in text:
+        return _("The field %(field)s must not contain the NUL control character.", field=name)
+    if not storable(text):
+        return _(
+            "The field %(field)s contains a lone surrogate, which is not a character.",
+            field=name,
+        )
+    return None
+
+
+def value_problem(name: str, expected: str, value) -> str | None:
+    """What is wrong with the JSON `value` of the field `name`, whose JSON type is `expected`
+    ("boolean", "integer", "number" or "string", as the OpenAPI document gives it); None
+    when the form may judge it. A boolean is JSON true or false only: WTForms would read any
+    text, "no" and "0" too, as checked."""
+    if value is None:
+        return None
+    if expected == "boolean":
+        if isinstance(value, bool):
+            return None
+        return _("The field %(field)s must be true or false.", field=name)
+    number = expected in ("integer", "number")
+    if isinstance(value, list):
+        if number:
+            return _("The field %(field)s must be a number, not a list.", field=name)
+        return _("The field %(field)s must be text, not a list.", field=name)
+    if isinstance(value, dict):
+        if number:
+            return _("The field %(field)s must be a number, not an object.", field=name)
+        return _("The field %(field)s must be text, not an object.", field=name)
+    if isinstance(value, bool):
+        if number:
+            return _("The field %(field)s must be a number, not true or false.", field=name)
+        return _("The field %(field)s must be text, not true or false.", field=name)
+    if isinstance(value, str):
+        return text_problem(name, value)
+    return None
+
+
+@cache
+def _json_types(form_class) -> dict[str, str]:
+    """Field name -> its JSON type in the OpenAPI document (the schema and the checks here
+    come from one place, so a new boolean field is checked as one)."""
+    out = {}
+    for name, schema in form_schema(form_class)["properties"].items():
+        types = schema.get("type", "string")
+        types = [types] if isinstance(types, str) else types
+        out[name] = next((t for t in types if t != "null"), "string")
+    return out
+
+
+def formdata(form_class, data: dict, prefix: str = "") -> tuple[MultiDict, dict]:
+    """JSON object -> (MultiDict for `form_class`, errors of the values the form cannot take;
+    `prefix` names a nested object's fields in the messages, e.g. "victim.")."""
+    fields, types = _fields(form_class), _json_types(form_class)
     out, errors = MultiDict(), {}
     for key, value in data.items():
         if key not in fields:
             errors[key] = [_("The request could not be understood.")]
             continue
-        field_class = fields[key]
+        problem = value_problem(prefix + key, types.get(key, "string"), value)
+        if problem is not None:
+            errors[key] = [problem]
+            continue
         if value is None:
             continue
-        if isinstance(value, dict | list):
-            errors[key] = [_("The request could not be understood.")]
-            continue
-        if isinstance(value, str) and not storable(value):
-            errors[key] = [_("This text contains a character that cannot be saved.")]
-            continue
-        if isinstance(value, bool):
+        field_class = fields[key]
+        if isinstance(value, bool):  # only a boolean field gets here with true or false
             if issubclass(field_class, BooleanField):
                 if value:
                     out[key] = "y"
@@ -265,6 +319,18 @@ def formdata(form_class, data: dict) -> tuple[MultiDict, dict]:
     return out, errors
 
 
+def nested(data: dict, name: str, errors: dict) -> dict:
+    """The object `data[name]` (e.g. the victim of a new case), {} when it is left out; any
+    other JSON value is an error of `name`."""
+    value = data.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors[name] = [_("The field %(field)s must be an object.", field=name)]
+        return {}
+    return value
+
+
 def version_of(data: dict, errors: dict) -> None:
     """`version`, when present, must be a whole number (the case version read earlier)."""
     value = data.get("version")
@@ -274,7 +340,7 @@ def version_of(data: dict, errors: dict) -> None:
         isinstance(value, int)
         or (isinstance(value, str) and value.strip().isascii() and value.strip().isdigit())
     ):
-        errors["version"] = [_("Enter a number.")]
+        errors.setdefault("version", [_("Enter a number.")])
 
 
 def form_errors(form, prefix: str = "") -> dict:
@@ -308,11 +374,13 @@ def body(optional: bool = False) -> dict:
 
 def validate(form_class, data: dict, prefix: str = ""):
     """The form validated against the JSON body; its errors keyed by field name."""
-    posted, errors = formdata(form_class, data)
+    posted, errors = formdata(form_class, data, prefix)
     version_of(data, errors)
     form = form_class(formdata=posted, meta={"csrf": False})
     if not form.validate():
-        errors.update(form_errors(form))
+        for name, messages in form_errors(form).items():
+            # a value refused above reaches the form as missing: keep saying what was wrong
+            errors.setdefault(name, messages)
     return form, {f"{prefix}{k}": v for k, v in errors.items()}
 
 

@@ -201,7 +201,8 @@ def package_file(uid: str, name: str):
 )
 def acknowledge(uid: str):
     """The insurer's answer, once: acknowledged, or rejected with a reason. The employer is
-    told and the answer appears on the case timeline."""
+    told and the answer appears on the case timeline. Of answers sent at the same moment
+    exactly one is recorded; the others get 409."""
     package = _load(uid)
     if not permissions.can_answer_package(g.api_user, package):
         abort(403)
@@ -210,10 +211,10 @@ def acknowledge(uid: str):
     if not isinstance(answer, str) or answer not in {a.value for a in AnswerKind}:
         js.check({"answer": [_("Not a valid choice.")]})
     reason = data.get("reason")
-    if reason is not None and not isinstance(reason, str):
+    if (problem := js.value_problem("reason", "string", reason)) is not None:
+        js.check({"reason": [problem]})
+    if reason is not None and not isinstance(reason, str):  # a number
         js.check({"reason": [_("Enter text.")]})
-    if reason and not js.storable(reason):
-        js.check({"reason": [_("This text contains a character that cannot be saved.")]})
     if reason and len(reason) > 2000:
         js.check({"reason": [_("Keep it to at most %(max)d characters.", max=2000)]})
     package_service.answer(package, g.api_user, AnswerKind(answer), reason)

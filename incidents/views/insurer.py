@@ -145,13 +145,15 @@ def answer(uid: str):
             for error in errors:
                 flash(str(error), "danger")
         return redirect(url_for(".package", uid=uid), code=303)
+    # e.g. another answer, given at the same moment, was recorded; a clash with another save of
+    # the case is answered by the conflict handler (views/errors.py) with the package page
     try:
         package_service.answer(pkg, current_user, AnswerKind(form.answer.data), form.reason.data)
+        db.session.commit()
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc.message), "danger")
         return redirect(url_for(".package", uid=uid), code=303)
-    db.session.commit()
     notify.send(deliveries.answered(pkg))
     flash(_("Your answer is recorded and the employer is told."), "success")
     return redirect(url_for(".package", uid=uid), code=303)
