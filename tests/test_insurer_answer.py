@@ -11,6 +11,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import text
 
+from incidents.audit_verify import verify
 from incidents.mail import mail_dir
 from incidents.models import AnswerKind, InsurerPackage, OrgKind, Role
 from tests import factories
@@ -238,3 +239,7 @@ def test_three_answers_at_once_record_exactly_one(app, world, db, client, client
         assert results[lang].get_json()["error"] == expected
     told = [m["To"] for m in _mails()[before:]]
     assert sorted(told) == sorted(set(told)) and world.specialist.email in told  # one each
+    # the winner's claim (a Core UPDATE) is in the audit chain as the row now reads
+    with db.engine.connect() as conn:
+        verdict = verify(conn)
+    assert verdict.ok, verdict.problem
