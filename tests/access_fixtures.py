@@ -8,13 +8,15 @@ from __future__ import annotations
 import io
 import json
 import re
+from contextlib import contextmanager
 from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 from PIL import Image
 
-from incidents import jobs
+from incidents import create_app, jobs
 from incidents.auth import issue_token
+from incidents.config import TestingConfig
 from incidents.extensions import db
 from incidents.mail import mail_dir, send_mail
 from incidents.models import Job, JobStatus, Role
@@ -226,6 +228,23 @@ def teardown() -> None:
     db.session.remove()
     _empty_tables()
     db.engine.dispose()
+
+
+@contextmanager
+def module_app(app_config: dict, tmp_path_factory, name: str):
+    """An app for a module's shared data, inside its app context: its own instance folder
+    (where mails land) and document store; the tables emptied at the end, as after any test."""
+    folder = tmp_path_factory.mktemp(name)
+    app = create_app(
+        TestingConfig,
+        **{**app_config, "instance_path": str(folder), "DOCUMENT_STORE": str(folder / "store")},
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            teardown()
 
 
 # -- clients --------------------------------------------------------------------------------

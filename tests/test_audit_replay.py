@@ -19,33 +19,21 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Boolean, Date, DateTime, Enum, Integer, Numeric, String, select, text
 
-from incidents import create_app
 from incidents.audit_replay import replayed_tables, unchained
 from incidents.audit_verify import verify
-from incidents.config import TestingConfig
 from incidents.extensions import db as _db
 from incidents.models import AuditCheck, AuditEvent
 from incidents.services import reminders
 
 from . import access_fixtures as fx
-from .conftest import IsolatedClient
 
 
 @pytest.fixture(scope="module")
 def data(_schema, app_config, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("replay")
-    app = create_app(
-        TestingConfig,
-        **{**app_config, "instance_path": str(folder), "DOCUMENT_STORE": str(folder / "store")},
-    )
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        try:
-            built = fx.build(app)
-            assert reminders.send_due_reminders(datetime.now() + timedelta(days=400)) > 0
-            yield built
-        finally:
-            fx.teardown()
+    with fx.module_app(app_config, tmp_path_factory, "replay") as app:
+        built = fx.build(app)
+        assert reminders.send_due_reminders(datetime.now() + timedelta(days=400)) > 0
+        yield built
 
 
 def _rows(table):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 import threading
-from html.parser import HTMLParser
 
 from incidents.extensions import db as _db
 from incidents.models import Case, User
 from tests import factories
+from tests.html_forms import first_form_in_main
 
 
 def test_concurrent_reports_get_distinct_numbers(app, world):
@@ -47,7 +47,7 @@ def test_an_edit_form_posted_back_unchanged_is_accepted(app, world, client_for):
     _db.session.commit()
     c = client_for(world.specialist)
     page = c.get(f"/cases/{case.id}/edit").text
-    fields = _form_fields(page.split("<main", 1)[1])
+    fields = first_form_in_main(page)
     occurred = fields["occurred_at"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?", occurred), occurred
     r = c.post(f"/cases/{case.id}/edit", data=fields)
@@ -55,45 +55,3 @@ def test_an_edit_form_posted_back_unchanged_is_accepted(app, world, client_for):
     assert r.status_code in (302, 303), (errors, fields)
     _db.session.refresh(case)
     assert case.version == 2  # saved (nothing changed, but the form went through)
-
-
-def _form_fields(html: str) -> dict:
-    """What a browser would send for the first form: inputs, textareas, selected options."""
-
-    class Form(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.fields, self.select, self.textarea, self.done = {}, None, None, False
-
-        def handle_starttag(self, tag, attrs):
-            a = dict(attrs)
-            if self.done:
-                return
-            if tag == "input" and a.get("name") and a.get("type") not in ("checkbox", "submit"):
-                self.fields[a["name"]] = a.get("value") or ""
-            elif tag == "input" and a.get("type") == "checkbox" and "checked" in a:
-                self.fields[a["name"]] = a.get("value") or "y"
-            elif tag == "select":
-                self.select = a["name"]
-                self.fields.setdefault(self.select, "")
-            elif tag == "option" and self.select and "selected" in a:
-                self.fields[self.select] = a.get("value") or ""
-            elif tag == "textarea":
-                self.textarea = a["name"]
-                self.fields[self.textarea] = ""
-
-        def handle_endtag(self, tag):
-            if tag == "select":
-                self.select = None
-            elif tag == "textarea":
-                self.textarea = None
-            elif tag == "form":
-                self.done = True
-
-        def handle_data(self, data):
-            if self.textarea and not self.done:
-                self.fields[self.textarea] += data
-
-    parser = Form()
-    parser.feed(html)
-    return parser.fields

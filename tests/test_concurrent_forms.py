@@ -18,17 +18,14 @@ import io
 import re
 import threading
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from babel.messages.pofile import read_po
 
-from incidents import create_app
 from incidents.audit_verify import verify_and_record
 from incidents.auth import issue_token
-from incidents.config import TestingConfig
 from incidents.extensions import db
 from incidents.models import Case, Job, JobStatus, Role
 from incidents.services import cases as case_service
@@ -40,6 +37,7 @@ from incidents.views.password import make_token
 from tests import access_fixtures as fx
 from tests import disease_factories, factories
 from tests.conftest import IsolatedClient
+from tests.html_forms import first_form_in_main
 from tests.test_insurer_packages import built, notified_case
 
 LANGUAGE = "ky"  # every user's own language: what a refusal must be written in
@@ -149,17 +147,8 @@ def _build(app) -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def data(_schema, app_config, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("concurrent")
-    app = create_app(
-        TestingConfig,
-        **{**app_config, "instance_path": str(folder), "DOCUMENT_STORE": str(folder / "store")},
-    )
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        try:
-            yield _build(app)
-        finally:
-            fx.teardown()
+    with fx.module_app(app_config, tmp_path_factory, "concurrent") as app:
+        yield _build(app)
 
 
 # -- the races --------------------------------------------------------------------------------
@@ -373,55 +362,11 @@ RACES = [
 # -- the machinery ----------------------------------------------------------------------------
 
 
-_NOT_SENT = ("checkbox", "radio", "submit", "file")
-
-
-class _FirstForm(HTMLParser):
-    """What a browser sends for the first form of the page's <main>: inputs, checked boxes,
-    selected options, textareas."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields, self.select, self.textarea, self.inside, self.done = {}, None, None, 0, 0
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if self.done or (tag != "form" and not self.inside):
-            return
-        if tag == "form":
-            self.inside = 1
-        elif tag == "input" and a.get("name") and a.get("type") not in _NOT_SENT:
-            self.fields[a["name"]] = a.get("value") or ""
-        elif tag == "input" and a.get("type") in ("checkbox", "radio") and "checked" in a:
-            self.fields[a["name"]] = a.get("value") or "y"
-        elif tag == "select":
-            self.select = a["name"]
-            self.fields.setdefault(self.select, "")
-        elif tag == "option" and self.select and "selected" in a:
-            self.fields[self.select] = a.get("value") or ""
-        elif tag == "textarea":
-            self.textarea = a["name"]
-            self.fields[self.textarea] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-        elif tag == "form" and self.inside:
-            self.done = 1
-
-    def handle_data(self, text):
-        if self.textarea and not self.done:
-            self.fields[self.textarea] += text
-
-
 def _opened(client, url: str) -> dict:
     page = client.get(url)
     assert page.status_code == 200, (url, page.status_code)
-    parser = _FirstForm()
-    parser.feed(page.get_data(as_text=True).split("<main", 1)[1])
-    return {k: v for k, v in parser.fields.items() if k != "csrf_token"}
+    fields = first_form_in_main(page.get_data(as_text=True))
+    return {k: v for k, v in fields.items() if k != "csrf_token"}
 
 
 def _client(d, who: str, n: int) -> IsolatedClient:

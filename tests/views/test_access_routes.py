@@ -28,13 +28,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from incidents import create_app, openapi
+from incidents import openapi
 from incidents.auth import role_scopes
-from incidents.config import TestingConfig
 from tests import access_fixtures as fx
 from tests import factories
 from tests.access_fixtures import IDENTITIES, UNKNOWN_ID
-from tests.conftest import IsolatedClient
 
 LOGIN = fx.LOGIN
 LOGGED_IN = IDENTITIES[1:]
@@ -248,17 +246,8 @@ ROWS = [
 def data(_schema, app_config, tmp_path_factory):
     """The app and its data for the whole module (the instance folder, where mails land, and
     the document store its own); the tables emptied at the end, as after any test."""
-    folder = tmp_path_factory.mktemp("access")
-    app = create_app(
-        TestingConfig,
-        **{**app_config, "instance_path": str(folder), "DOCUMENT_STORE": str(folder / "store")},
-    )
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        try:
-            yield fx.build(app)
-        finally:
-            fx.teardown()
+    with fx.module_app(app_config, tmp_path_factory, "access") as app:
+        yield fx.build(app)
 
 
 # -- what is checked of each request ----------------------------------------------------------
