@@ -10,9 +10,9 @@ from email import message_from_bytes, policy
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import update
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
+from sqlalchemy import update
 
 from incidents import jobs
 from incidents.models import CommissionMember, CommissionRole, Job, JobStatus, ReminderSent, Role

@@ -290,7 +290,7 @@ def advance(
     now: datetime | None = None,
 ) -> None:
     """Fire `trigger` for `actor`, issue its documents and queue the mails the step calls for
-(notify.after_fire). Raises and changes nothing on refusal.
+    (notify.after_fire). Raises and changes nothing on refusal.
 
     `now` back-dates the step (demo data, records entered after the fact); screens and the
     API never pass it."""
