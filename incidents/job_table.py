@@ -7,11 +7,11 @@ imported."""
 from __future__ import annotations
 
 from .jobs import JobSpec
-from .mail import send_mail
+from .mail import send_mail, sent_args
 from .services import deliveries, packages
 
 JOBS: dict[str, JobSpec] = {
-    "send_mail": JobSpec(send_mail),
+    "send_mail": JobSpec(send_mail, keep_when_done=sent_args),
     "build_package": JobSpec(packages.build, on_give_up=packages.gave_up),
     "deliver_email": JobSpec(deliveries.deliver_email, on_give_up=deliveries.give_up),
     "deliver_webhook": JobSpec(

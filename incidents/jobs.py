@@ -52,6 +52,9 @@ class JobSpec:
     max_attempts_key: str = "JOB_MAX_ATTEMPTS"
     backoff_key: str = "JOB_BACKOFF_SECONDS"
     on_give_up: Callable | None = None
+    # what is kept of the args once the job is done (`keep_when_done(*args)`): a mail's body
+    # may carry a single-use link that must not outlive the sending in the database
+    keep_when_done: Callable | None = None
 
 
 def _table() -> dict[str, JobSpec]:
@@ -123,6 +126,8 @@ def run_one(job_id: int) -> bool:
         return True
     row = db.session.get(Job, job_id)
     row.status, row.finished_at, row.last_error = JobStatus.done, utcnow(), None
+    if spec.keep_when_done is not None:
+        row.args = json.dumps(list(spec.keep_when_done(*json.loads(row.args))))
     db.session.commit()
     return True
 

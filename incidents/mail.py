@@ -47,6 +47,12 @@ def queue_mail(to: list[str], subject: str, body: str) -> None:
         jobs.enqueue("send_mail", list(to), subject, body)
 
 
+def sent_args(to: list[str], subject: str, body: str) -> list:
+    """What a sent mail's job keeps: the addresses and the subject, not the body (it may hold
+    an invitation's or a password reset's single-use link)."""
+    return [to, subject, ""]
+
+
 def send_mail(to: list[str], subject: str, body: str) -> None:
     """Send one message to every address in `to` now. Raises on SMTP errors."""
     if not to:

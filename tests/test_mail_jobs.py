@@ -75,6 +75,8 @@ def test_with_the_mail_server_down_the_request_succeeds_and_the_job_retries(
     assert jobs.run_due() == 0  # not due yet
     page = client_for(admin).get("/admin/jobs").text
     assert "send_mail" in page and "ConnectionRefusedError" in page
+    link = _reset_link(job)
+    assert world.head.email in page and link not in page  # the admin never sees the link
 
     with smtp_server() as server:  # the server is back, the back-off has passed
         app.config["MAIL_PORT"] = server.port
@@ -84,7 +86,14 @@ def test_with_the_mail_server_down_the_request_succeeds_and_the_job_retries(
         [mail] = server.messages
     db.session.refresh(job)
     assert job.status == JobStatus.done and job.attempts == 2
-    assert mail.rcpt == [world.head.email] and mail.msg["Subject"]
+    assert mail.rcpt == [world.head.email] and link in mail.msg.get_content()
+    assert link not in job.args  # sent: the database keeps no usable link
+    assert json.loads(job.args) == [[world.head.email], mail.msg["Subject"], ""]
+
+
+def _reset_link(job: Job) -> str:
+    [link] = re.findall(r"https?://\S+/password/reset/\S+", json.loads(job.args)[2])
+    return link
 
 
 def test_a_mail_failed_for_good_is_run_again_from_admin_jobs(app, db, world, client_for):
