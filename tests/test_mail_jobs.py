@@ -19,6 +19,7 @@ from incidents.services import signing
 
 from . import factories
 from .smtp import free_port, smtp_server
+from .test_insurer_packages import built, notified_case
 
 
 @pytest.fixture
@@ -226,3 +227,32 @@ def test_a_reissued_act_is_mailed_through_the_form_and_the_api_alike(app, db, wo
 
     assert form_mails and form_mails == api_mails
     assert {to for (to,), _s, _b in api_mails} == {world.member.email, world.inspector.email}
+
+
+@pytest.mark.parametrize("kind", ["acknowledged", "rejected"])
+def test_the_insurers_answer_through_the_inbox_and_the_api_queues_the_same_mails(
+    app, db, world, client_for, kind
+):
+    app.config["SOFFICE_BINARY"] = ""  # the DOCX files are enough for a package here
+    by_form = built(notified_case(world, db))
+    by_api = built(notified_case(world, db))
+    answer = {"answer": kind, "reason": "Нет заключения МСЭК" if kind == "rejected" else None}
+
+    first = _last_job_id(db)
+    data = {k: v for k, v in answer.items() if v is not None}
+    r = client_for(world.insurer).post(f"/insurer/packages/{by_form.uid}/answer", data=data)
+    assert r.status_code == 303
+    form_mails = _queued_since(db, first, by_form.case)
+
+    first = _last_job_id(db)
+    client = app.test_client()
+    r = client.post(
+        f"/api/v1/packages/{by_api.uid}/acknowledgement",
+        json=answer,
+        headers=_api(client, world.insurer),
+    )
+    assert r.status_code == 200, r.text
+    api_mails = _queued_since(db, first, by_api.case)
+
+    assert form_mails and form_mails == api_mails
+    assert {to for (to,), _s, _b in api_mails} == {world.specialist.email, world.head.email}

@@ -26,7 +26,6 @@ from sqlalchemy import update
 from .. import audit, jobs, permissions
 from ..audit_anchor import head
 from ..extensions import db
-from ..mail import queue_mail
 from ..models import (
     AnswerKind,
     Case,
@@ -372,8 +371,7 @@ def answer(package: InsurerPackage, user: User, kind: AnswerKind, reason: str | 
     )
     package.case.touch()
     db.session.flush()
-    for email, subject, body in notify.insurer_answered(package):  # sent after the commit
-        queue_mail([email], subject, body)
+    notify.queue(notify.insurer_answered(package))  # mail jobs, sent after the commit
 
 
 def _not_answerable(package: InsurerPackage) -> Conflict | None:
