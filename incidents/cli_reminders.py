@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from . import jobs
+
 
 def register(app: Flask) -> None:
     """Registers the `reminders` command group."""
@@ -20,7 +22,6 @@ def register(app: Flask) -> None:
         Each reminder is a mail job; with RQ the worker sends it, otherwise this command runs
         the due jobs itself before it ends (a job thread would die with the command, leaving
         a job half run)."""
-        from . import jobs
         from .services.reminders import send_due_reminders
 
         inline = app.extensions["incidents_jobs"].name != "rq"
