@@ -64,12 +64,13 @@ def create_app(
         jobs,
     )
     from .cli import register_cli
+    from .job_table import JOBS
     from .services import derived
     from .views import register_views
 
     audit.install()
     derived.install()  # Case.next_due_at and search_text follow every flush
-    jobs.init_app(app)
+    jobs.init_app(app, JOBS)
     register_views(app)
     register_cli(app)
     _enable_sqlite_foreign_keys(app)

@@ -1,5 +1,8 @@
 """Background jobs: PDF conversion, e-mail and webhooks run off the request path.
 
+Which function runs for a job name is the table in incidents/job_table.py, given to `init_app`
+by the app factory.
+
 The `background_job` row is the truth. `enqueue` adds a row inside the caller's transaction;
 only once that transaction commits is the job handed to a transport:
 
@@ -40,36 +43,28 @@ class GiveUp(Exception):
 
 
 @dataclass(frozen=True)
-class _Spec:
+class JobSpec:
+    """What runs for a job name: `func(*args)`; `max_attempts_key` and `backoff_key` name its
+    config keys, and `on_give_up(*args, error)` records the final failure where the user will
+    see it."""
+
     func: Callable
-    max_attempts_key: str
-    backoff_key: str
-    on_give_up: Callable | None
+    max_attempts_key: str = "JOB_MAX_ATTEMPTS"
+    backoff_key: str = "JOB_BACKOFF_SECONDS"
+    on_give_up: Callable | None = None
+    # what is kept of the args once the job is done (`keep_when_done(*args)`): a mail's body
+    # may carry a single-use link that must not outlive the sending in the database
+    keep_when_done: Callable | None = None
 
 
-REGISTRY: dict[str, _Spec] = {}
-
-
-def job(
-    name: str,
-    *,
-    attempts: str = "JOB_MAX_ATTEMPTS",
-    backoff: str = "JOB_BACKOFF_SECONDS",
-    on_give_up: Callable | None = None,
-):
-    """Register a job function by name; `attempts` and `backoff` name its config keys, and
-    `on_give_up(*args, error)` records the final failure where the user will see it."""
-
-    def register(func):
-        REGISTRY[name] = _Spec(func, attempts, backoff, on_give_up)
-        return func
-
-    return register
+def _table() -> dict[str, JobSpec]:
+    """The app's job table (incidents/job_table.py), handed over by `init_app`."""
+    return current_app.extensions["incidents_job_table"]
 
 
 def enqueue(name: str, *args, delay: float = 0) -> Job:
     """Add a job in the current transaction; it is handed to the transport after the commit."""
-    spec = REGISTRY[name]
+    spec = _table()[name]
     row = Job(
         name=name,
         args=json.dumps(list(args)),
@@ -119,7 +114,7 @@ def run_one(job_id: int) -> bool:
         return False
     row = db.session.get(Job, job_id)
     db.session.refresh(row)
-    spec = REGISTRY.get(row.name)
+    spec = _table().get(row.name)
     try:
         if spec is None:
             raise LookupError(f"unknown job {row.name!r}")
@@ -131,11 +126,13 @@ def run_one(job_id: int) -> bool:
         return True
     row = db.session.get(Job, job_id)
     row.status, row.finished_at, row.last_error = JobStatus.done, utcnow(), None
+    if spec.keep_when_done is not None:
+        row.args = json.dumps(list(spec.keep_when_done(*json.loads(row.args))))
     db.session.commit()
     return True
 
 
-def _failed(job_id: int, spec: _Spec | None, exc: Exception) -> None:
+def _failed(job_id: int, spec: JobSpec | None, exc: Exception) -> None:
     row = db.session.get(Job, job_id)
     row.last_error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
     current_app.logger.warning("job %s #%s failed: %s", row.name, row.id, row.last_error)
@@ -269,7 +266,10 @@ class RQTransport:
         worker.work(burst=burst, with_scheduler=True)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, table: dict[str, JobSpec]) -> None:
+    """Bind the transport and the job table (name -> JobSpec; the app factory passes
+    incidents/job_table.py's JOBS, so this module imports no job's module)."""
+    app.extensions["incidents_job_table"] = table
     backend = app.config.get("JOBS_BACKEND") or ("rq" if app.config.get("REDIS_URL") else "thread")
     transport = {"manual": ManualTransport, "thread": ThreadTransport, "rq": RQTransport}[backend]
     app.extensions["incidents_jobs"] = (
@@ -278,4 +278,3 @@ def init_app(app: Flask) -> None:
     if backend == "thread":
         # jobs left queued by a stopped process run once this one serves its first request
         app.before_request(app.extensions["incidents_jobs"].start)
-    from .services import deliveries  # noqa: F401  (registers the jobs)

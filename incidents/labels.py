@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import current_app, has_app_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -233,6 +235,18 @@ def job_error(stored: str | None) -> str:
     kind, _sep, reason = stored.partition(": ")
     kind = kind.strip().rsplit(".", 1)[-1]
     return f"{kind}: {delivery_error(reason.strip())}" if delivery_error(reason.strip()) else kind
+
+
+def job_args(name: str, args: str) -> str:
+    """A job's arguments as the administrator sees them: a mail's addresses and subject only,
+    since its body may carry someone's single-use link (an invitation, a password reset)."""
+    if name == "send_mail":
+        try:
+            to, subject, _body = json.loads(args)
+        except (ValueError, TypeError):
+            return ""
+        return json.dumps([to, subject], ensure_ascii=False)
+    return args
 
 
 def choices(enum_cls, blank: bool = False) -> list[tuple[str, object]]:

@@ -1,5 +1,9 @@
 """Outgoing mail: SMTP when MAIL_SERVER is configured, otherwise .eml files in <instance>/mail/.
 
+Every mail is a background job: `queue_mail` adds it in the caller's transaction (a rollback
+sends nothing) and the "send_mail" job (incidents/job_table.py) sends it after the commit, retried
+with back-off when the server fails and shown at /admin/jobs. Only that job calls `send_mail`.
+
 Config keys (read with config.get, so all are optional):
 MAIL_SERVER (None -> write files), MAIL_PORT (25), MAIL_USE_TLS (False: STARTTLS when True),
 MAIL_USERNAME, MAIL_PASSWORD (login only when a user name is set),
@@ -20,6 +24,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from . import jobs
+
 SMTP_TIMEOUT = 30  # seconds: a hung relay must not hang cron forever
 
 
@@ -35,8 +41,20 @@ def build_message(to: list[str], subject: str, body: str) -> EmailMessage:
     return msg
 
 
+def queue_mail(to: list[str], subject: str, body: str) -> None:
+    """Queue one message to every address in `to`, sent once the current transaction commits."""
+    if to:
+        jobs.enqueue("send_mail", list(to), subject, body)
+
+
+def sent_args(to: list[str], subject: str, body: str) -> list:
+    """What a sent mail's job keeps: the addresses and the subject, not the body (it may hold
+    an invitation's or a password reset's single-use link)."""
+    return [to, subject, ""]
+
+
 def send_mail(to: list[str], subject: str, body: str) -> None:
-    """Send one message to every address in `to`. Raises on SMTP errors."""
+    """Send one message to every address in `to` now. Raises on SMTP errors."""
     if not to:
         return
     msg = build_message(to, subject, body)

@@ -1,4 +1,8 @@
-"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives.
+
+The application sends every mail as a background job after the commit (incidents/mail.py) and
+the tests run the jobs by hand (JOBS_BACKEND "manual"): reading `messages` inside an app first
+runs the due jobs, as the job thread would have done by then."""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from email import message_from_bytes, policy
 from types import SimpleNamespace
 
 from aiosmtpd.controller import Controller
+from flask import has_app_context
+
+from incidents import jobs
 
 
 class Capture:
@@ -20,6 +27,19 @@ class Capture:
         return "250 OK"
 
 
+class Mailbox:
+    def __init__(self, port: int, received: list):
+        self.port = port
+        self._received = received
+
+    @property
+    def messages(self) -> list:
+        """What the server has received once the due jobs have run."""
+        if has_app_context():
+            jobs.run_due()
+        return self._received
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -28,12 +48,13 @@ def free_port() -> int:
 
 @contextmanager
 def smtp_server():
-    """Yields (port, messages); aiosmtpd 1.4 cannot take port=0, so a free port is picked."""
+    """Yields a Mailbox (port, messages); aiosmtpd 1.4 cannot take port=0, so a free port is
+    picked."""
     port = free_port()
     handler = Capture()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield SimpleNamespace(port=port, messages=handler.messages)
+        yield Mailbox(port, handler.messages)
     finally:
         controller.stop()

@@ -11,6 +11,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import text
 
+from incidents import jobs
 from incidents.audit_verify import verify
 from incidents.mail import mail_dir
 from incidents.models import AnswerKind, InsurerPackage, OrgKind, Role
@@ -38,6 +39,8 @@ class Api:
 
 
 def _mails() -> list:
+    """The mails written to the folder once the due jobs (every mail is one) have run."""
+    jobs.run_due()
     return [
         message_from_bytes(p.read_bytes(), policy=policy.default)
         for p in sorted(mail_dir().glob("*.eml"))

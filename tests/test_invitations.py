@@ -16,7 +16,7 @@ import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from incidents import permissions
+from incidents import jobs, permissions
 from incidents.mail import mail_dir
 from incidents.models import (
     Case,
@@ -332,6 +332,8 @@ def test_without_smtp_the_mail_lands_in_the_instance_folder(app, db, scene, clie
     folder = mail_dir()
     before = set(folder.glob("*.eml")) if folder.exists() else set()
     assert _invite(client_for(scene.w.specialist), scene.a, email="file@example.kg").status_code
+    assert not set(folder.glob("*.eml")) - before  # a job, not run yet: no file
+    assert jobs.run_due() == 1  # the mail job writes the file
     new = set(folder.glob("*.eml")) - before
     assert len(new) == 1
     msg = message_from_bytes(new.pop().read_bytes(), policy=policy.default)

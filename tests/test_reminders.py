@@ -12,8 +12,10 @@ from types import SimpleNamespace
 import pytest
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
+from sqlalchemy import update
 
-from incidents.models import CommissionMember, CommissionRole, ReminderSent, Role
+from incidents import jobs
+from incidents.models import CommissionMember, CommissionRole, Job, JobStatus, ReminderSent, Role
 from incidents.models.timeutil import to_local, utcnow
 from incidents.services.reminders import send_due_reminders
 from tests import factories
@@ -176,15 +178,24 @@ def test_a_reminder_another_run_just_sent_is_skipped(app, db, scene, monkeypatch
     monkeypatch.setattr(reminders, "due_reminders", lambda now: planned)
     assert send_due_reminders() == len(planned)
     assert send_due_reminders() == 0  # every insert hits the unique key: nothing sent again
+    assert jobs.run_due() == len(planned)  # each reminder is one mail job
     assert len(list((tmp_path / "mail").iterdir())) == len(planned)
 
 
-def test_a_mail_that_fails_is_retried_by_the_next_run(app, db, scene, smtp):
+def test_a_mail_that_fails_is_retried_by_its_job_not_queued_again(app, db, scene, smtp):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port)
-    assert _run(app) == 0
-    assert db.session.query(ReminderSent).count() == 0
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=closed_port, JOB_BACKOFF_SECONDS=60)
+    queued = _run(app)
+    assert queued == db.session.query(ReminderSent).count() > 0  # recorded with its mail job
+    waiting = db.session.query(Job).filter_by(name="send_mail").all()
+    assert len(waiting) == queued and not smtp.messages
+    assert all(j.status == JobStatus.queued and j.attempts == 1 and j.last_error for j in waiting)
+    # the server is back and the back-off has run out: the next cron run sends each mail once
     app.config["MAIL_PORT"] = smtp.port
-    assert _run(app) == len(smtp.messages) > 0
+    db.session.execute(update(Job).values(run_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert _run(app) == 0  # nothing queued twice
+    assert len(smtp.messages) == queued
+    assert len({(m.rcpt[0], m.msg["Subject"]) for m in smtp.messages}) == queued

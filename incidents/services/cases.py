@@ -31,7 +31,7 @@ from ..models import (
 from ..models.timeutil import local_to_utc, to_local, utcnow
 from ..permissions import can_edit_case, can_fire
 from ..rules import for_case
-from . import documents, packages, routing, signing
+from . import documents, notify, packages, routing, signing
 from .errors import Blocked, Conflict, Forbidden, Invalid, WrongState
 
 CHILDREN = {
@@ -138,6 +138,7 @@ def _after_change(case: Case, actor: User) -> None:
         for kind in workflows.for_case(case).documents_for("draft_act", case):
             documents.issue(case, kind, actor)
         signing.open_round(case, actor)  # a new version to sign: earlier signatures are void
+        notify.queue(notify.signature_requested(case, actor, reissued=True))
 
 
 def next_seq(organisation: Organisation, year: int) -> int:
@@ -288,7 +289,8 @@ def advance(
     version: int | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Fire `trigger` for `actor`, issue its documents. Raises and changes nothing on refusal.
+    """Fire `trigger` for `actor`, issue its documents and queue the mails the step calls for
+    (notify.after_fire). Raises and changes nothing on refusal.
 
     `now` back-dates the step (demo data, records entered after the fact); screens and the
     API never pass it."""
@@ -339,3 +341,5 @@ def advance(
         for kind in flow.ACTS:
             documents.freeze(case, kind)
     db.session.flush()
+    if now is None:  # a back-dated step is a record of the past: nobody is to act on it now
+        notify.queue(notify.after_fire(case, trigger, actor))  # sent after the commit

@@ -23,18 +23,14 @@ from .. import jobs, netguard, webhooks
 from ..extensions import db
 from ..mail import send_mail
 from ..models import (
-    AnswerKind,
     Delivery,
     DeliveryAttempt,
     DeliveryError,
     DeliveryStatus,
     InsurerPackage,
-    Organisation,
-    Role,
-    User,
 )
 from ..models.timeutil import to_local, utcnow
-from .notify import Mail, _language, _unique, case_url
+from .packages import file_named, read_file
 
 
 class DeliveryFailed(RuntimeError):
@@ -57,18 +53,6 @@ def file_url(package: InsurerPackage, name: str) -> str:
     return f"{_base()}/api/v1/packages/{package.uid}/files/{name}"
 
 
-def email_recipients(insurer: Organisation) -> list[str]:
-    """The insurer's notice mailbox, or else every active user of the insurer."""
-    if insurer.notice_email:
-        return [insurer.notice_email]
-    users = db.session.scalars(
-        db.select(User)
-        .where(User.organisation_id == insurer.id, User.role == Role.insurer, User.active)
-        .order_by(User.id)
-    )
-    return [u.email for u in users]
-
-
 def _attempt(
     delivery: Delivery, ok: bool, http_status: int | None = None, error: DeliveryError | None = None
 ) -> None:
@@ -85,7 +69,7 @@ def _attempt(
         delivery.status, delivery.delivered_at = DeliveryStatus.delivered, utcnow()
 
 
-def _give_up(delivery_id: int, error: str) -> None:
+def give_up(delivery_id: int, error: str) -> None:
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is not None and delivery.status == DeliveryStatus.pending:
         delivery.status = DeliveryStatus.failed
@@ -148,7 +132,6 @@ def package_mail(package: InsurerPackage) -> tuple[str, str]:
     return " / ".join(dict.fromkeys(subjects)), "\n".join(bodies)
 
 
-@jobs.job("deliver_email", on_give_up=_give_up)
 def deliver_email(delivery_id: int) -> None:
     delivery = _load(delivery_id)
     if delivery is None:
@@ -167,8 +150,6 @@ def deliver_email(delivery_id: int) -> None:
 
 
 def webhook_body(delivery: Delivery) -> bytes:
-    from .packages import file_named, read_file
-
     package = delivery.package
     payload = {
         "event": "package.ready",
@@ -198,12 +179,6 @@ def webhook_body(delivery: Delivery) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
 
 
-@jobs.job(
-    "deliver_webhook",
-    attempts="WEBHOOK_MAX_ATTEMPTS",
-    backoff="WEBHOOK_BACKOFF_SECONDS",
-    on_give_up=_give_up,
-)
 def deliver_webhook(delivery_id: int) -> None:
     delivery = _load(delivery_id)
     if delivery is None:
@@ -242,45 +217,3 @@ def _reason(exc: Exception) -> DeliveryError:
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
         return DeliveryError.tls_failed
     return DeliveryError.connection_failed
-
-
-# -- the answer, to the employer ------------------------------------------------------------
-
-
-def answered(package: InsurerPackage) -> list[Mail]:
-    """The insurer acknowledged or rejected the package: tell the employer's staff."""
-    case = package.case
-    staff = db.session.scalars(
-        db.select(User)
-        .where(
-            User.organisation_id == case.organisation_id,
-            User.role.in_([Role.specialist, Role.head]),
-        )
-        .order_by(User.id)
-    )
-    mails = []
-    for user in _unique([case.created_by, *staff]):
-        with force_locale(_language(user)):
-            if package.answer == AnswerKind.acknowledged:
-                subject = _(
-                    "Case %(number)s: the insurer acknowledged the documents", number=case.number
-                )
-                lead = _(
-                    "%(insurer)s acknowledged receipt of the documents of accident case "
-                    "%(number)s.",
-                    insurer=package.insurer.name,
-                    number=case.number,
-                )
-            else:
-                subject = _(
-                    "Case %(number)s: the insurer rejected the documents", number=case.number
-                )
-                lead = _(
-                    "%(insurer)s rejected the documents of accident case %(number)s: %(reason)s",
-                    insurer=package.insurer.name,
-                    number=case.number,
-                    reason=package.answer_reason,
-                )
-            body = [lead, "", _("Open the case: %(url)s", url=case_url(case, "insurer")), ""]
-        mails.append((user.email, subject, "\n".join(body)))
-    return mails

@@ -2,7 +2,8 @@
 
 The link carries a random token; only its SHA-256 is stored. Accepting it creates a
 CaseParticipant (and, for a commission seat, links the seat to the account); revoking ends
-the access at once. Services flush and never commit; the views commit, then send the mail."""
+the access at once. Services flush and never commit; the view queues the mail (a job sent
+after the commit) and commits."""
 
 from __future__ import annotations
 

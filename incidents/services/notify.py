@@ -1,10 +1,10 @@
 """E-mails to the people concerned by a case: a signature request when the acts are drafted or
-reissued, the approval of the act, a new comment.
+reissued, the approval of the act, a new comment, the insurer's answer.
 
 The functions here compute the recipients and render each mail in the recipient's language;
-they return (email, subject, body) and send nothing. The views call them after the commit and
-hand the result to `send`, which logs a failed delivery and never raises: the change is saved
-whether or not the mail goes out."""
+they return (email, subject, body) and send nothing. The use cases hand the result to `queue`
+inside their transaction: each mail is a background job sent after the commit (incidents/mail.py),
+so the change is saved whether or not the mail server answers, and a rollback sends nothing."""
 
 from __future__ import annotations
 
@@ -15,8 +15,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..mail import send_mail
-from ..models import Case, CaseParticipant, CaseStatus, Comment, User
+from ..mail import queue_mail
+from ..models import (
+    AnswerKind,
+    Case,
+    CaseParticipant,
+    Comment,
+    InsurerPackage,
+    Role,
+    User,
+)
 from ..models.timeutil import to_local
 from . import comments
 
@@ -166,7 +174,7 @@ def new_comment(case: Case, comment: Comment) -> list[Mail]:
 
 
 def after_fire(case: Case, trigger: str, actor: User | None = None) -> list[Mail]:
-    """The mails a trigger fired (and committed) calls for."""
+    """The mails a fired trigger calls for (queued by the use case, cases.advance)."""
     if trigger == "draft_act":
         return signature_requested(case, actor)
     if trigger == "approve_act":
@@ -174,22 +182,47 @@ def after_fire(case: Case, trigger: str, actor: User | None = None) -> list[Mail
     return []
 
 
-def after_edit(case: Case, round_before: int | None, actor: User | None = None) -> list[Mail]:
-    """After a committed change of the case: if it opened a new signing round (the act was
-    reissued), ask the members to sign the new version."""
-    if case.status != CaseStatus.act_drafted or case.signing_round == round_before:
-        return []
-    return signature_requested(case, actor, reissued=True)
+def insurer_answered(package: InsurerPackage) -> list[Mail]:
+    """The insurer acknowledged or rejected the package: tell the employer's staff."""
+    case = package.case
+    staff = db.session.scalars(
+        db.select(User)
+        .where(
+            User.organisation_id == case.organisation_id,
+            User.role.in_([Role.specialist, Role.head]),
+        )
+        .order_by(User.id)
+    )
+    mails = []
+    for user in _unique([case.created_by, *staff]):
+        with force_locale(_language(user)):
+            if package.answer == AnswerKind.acknowledged:
+                subject = _(
+                    "Case %(number)s: the insurer acknowledged the documents", number=case.number
+                )
+                lead = _(
+                    "%(insurer)s acknowledged receipt of the documents of accident case "
+                    "%(number)s.",
+                    insurer=package.insurer.name,
+                    number=case.number,
+                )
+            else:
+                subject = _(
+                    "Case %(number)s: the insurer rejected the documents", number=case.number
+                )
+                lead = _(
+                    "%(insurer)s rejected the documents of accident case %(number)s: %(reason)s",
+                    insurer=package.insurer.name,
+                    number=case.number,
+                    reason=package.answer_reason,
+                )
+            body = [lead, "", _("Open the case: %(url)s", url=case_url(case, "insurer")), ""]
+        mails.append((user.email, subject, "\n".join(body)))
+    return mails
 
 
-def send(mails: list[Mail]) -> int:
-    """Send each mail on its own; a failure is logged, never raised. The number sent."""
-    sent = 0
+def queue(mails: list[Mail]) -> None:
+    """Queue each mail as a job of its own in the current transaction: sent after the commit,
+    retried when the server fails; nothing goes out if the transaction rolls back."""
     for email, subject, body in mails:
-        try:
-            send_mail([email], subject, body)
-        except Exception:
-            current_app.logger.exception("notification mail to %s not sent", email)
-        else:
-            sent += 1
-    return sent
+        queue_mail([email], subject, body)

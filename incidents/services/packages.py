@@ -34,12 +34,14 @@ from ..models import (
     DeliveryStatus,
     Evidence,
     InsurerPackage,
+    Organisation,
     PackageFile,
     PackageStatus,
+    Role,
     User,
 )
 from ..models.timeutil import utcnow
-from . import documents, package_data, pdf
+from . import documents, notify, package_data, pdf
 from .errors import Conflict, Forbidden, Invalid
 from .evidence import SUFFIXES
 
@@ -106,7 +108,6 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name, flags=re.UNICODE).strip("._") or "file"
 
 
-@jobs.job("build_package", on_give_up=lambda *args: _gave_up(*args))
 def build(package_id: int) -> None:
     """Assemble the files of a package in one transaction (a retry starts afresh: the store is
     content-addressed, so files written by a failed attempt are simply found again)."""
@@ -226,6 +227,18 @@ def _pdfs(package: InsurerPackage, sources: list[dict]) -> list[dict]:
     return out
 
 
+def email_recipients(insurer: Organisation) -> list[str]:
+    """The insurer's notice mailbox, or else every active user of the insurer."""
+    if insurer.notice_email:
+        return [insurer.notice_email]
+    users = db.session.scalars(
+        db.select(User)
+        .where(User.organisation_id == insurer.id, User.role == Role.insurer, User.active)
+        .order_by(User.id)
+    )
+    return [u.email for u in users]
+
+
 def _open_deliveries(package: InsurerPackage) -> None:
     """The inbox has it at once; the e-mail and the webhook go out as jobs of their own."""
     now = utcnow()
@@ -237,10 +250,8 @@ def _open_deliveries(package: InsurerPackage) -> None:
             delivered_at=now,
         )
     )
-    from . import deliveries
-
     insurer = package.insurer
-    recipients = deliveries.email_recipients(insurer)
+    recipients = email_recipients(insurer)
     if recipients:
         delivery = Delivery(
             channel=DeliveryChannel.email,
@@ -263,7 +274,7 @@ def _open_deliveries(package: InsurerPackage) -> None:
         jobs.enqueue("deliver_webhook", delivery.id)
 
 
-def _gave_up(package_id: int, error: str) -> None:
+def gave_up(package_id: int, error: str) -> None:
     """The build failed on its last attempt: the package shows as failed, with the error."""
     package = db.session.get(InsurerPackage, package_id)
     if package is not None and package.status == PackageStatus.building:
@@ -360,6 +371,7 @@ def answer(package: InsurerPackage, user: User, kind: AnswerKind, reason: str | 
     )
     package.case.touch()
     db.session.flush()
+    notify.queue(notify.insurer_answered(package))  # mail jobs, sent after the commit
 
 
 def _not_answerable(package: InsurerPackage) -> Conflict | None:

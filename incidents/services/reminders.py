@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import queue_mail
 from ..models import (
     Case,
     CaseStatus,
@@ -55,19 +55,18 @@ class Reminder:
 
 
 def send_due_reminders(now: datetime | None = None) -> int:
-    """Send every reminder that is due and was never sent; return how many went out.
+    """Queue every reminder that is due and was never sent; return how many were queued.
 
     For each open case, each deadline that is not met and not paused gets a "before"
     reminder when it runs out within REMINDER_BEFORE_HOURS (default 24) and an "overdue"
     reminder once it has passed, to every recipient (see `recipients`). The key
     (case, deadline key, kind, user, due time) is sent at most once: a ReminderSent row is
     inserted and flushed (a concurrent run that got there first makes the insert fail, and
-    the reminder is skipped), then the mail is sent, then the row is committed. A deadline
-    whose due time moves (an extension) is a new key and is reminded again.
+    the reminder is skipped), the mail is queued as a job, and both are committed together. A
+    deadline whose due time moves (an extension) is a new key and is reminded again.
 
-    At-least-once, not exactly-once: if the process dies after the SMTP server accepted a
-    mail but before the commit, the row is lost and the next run sends that mail once more.
-    A mail that fails to send rolls its row back, so the next run retries it.
+    The mail job is sent after the commit; a mail server that fails is retried by the job
+    (with back-off, then shown failed at /admin/jobs to be run again), not by the next run.
     """
     now = now or utcnow()
     sent = 0
@@ -87,15 +86,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
         except IntegrityError:  # another run sent it a moment ago
             db.session.rollback()
             continue
-        try:
-            subject, body = render(reminder)
-            send_mail([reminder.email], subject, body)
-        except Exception:
-            db.session.rollback()
-            current_app.logger.exception(
-                "reminder %s to %s not sent; the next run retries it", reminder.key, reminder.email
-            )
-            continue
+        subject, body = render(reminder)
+        queue_mail([reminder.email], subject, body)
         db.session.commit()
         sent += 1
     return sent

@@ -85,6 +85,7 @@ def register_views(app: Flask) -> None:
             "code_label": labels.code_label,
             "delivery_error": labels.delivery_error,
             "job_error": labels.job_error,
+            "job_args": labels.job_args,
             "trigger_label": lambda t: labels.TRIGGER_LABELS.get(t, t),
             "document_label": lambda k: labels.DOCUMENT_LABELS.get(k, k),
             "notice_title": labels.notice_title,

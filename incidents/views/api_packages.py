@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from .. import openapi, permissions
 from ..extensions import db
 from ..models import AnswerKind, InsurerPackage, PackageStatus, Role
-from ..services import deliveries, notify, package_data
+from ..services import deliveries, package_data
 from ..services import packages as package_service
 from . import api_json as js
 from .api import bp
@@ -219,7 +219,6 @@ def acknowledge(uid: str):
         js.check({"reason": [_("Keep it to at most %(max)d characters.", max=2000)]})
     package_service.answer(package, g.api_user, AnswerKind(answer), reason)
     db.session.commit()
-    notify.send(deliveries.answered(package))
     return jsonify(_package_json(package))
 
 

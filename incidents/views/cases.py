@@ -36,7 +36,7 @@ from ..models import Case, GeneratedDocument
 from ..models.timeutil import to_local, utcnow
 from ..rules import for_case
 from ..services import cases as case_service
-from ..services import deadlines, notify
+from ..services import deadlines
 from ..services import documents as document_service
 from ..services.errors import Conflict, DomainError
 from .presenters import differences, timeline
@@ -135,7 +135,6 @@ def _edit_page(case, form, save, template, title, saved=None, **extra):
     form edits) supplies what the other person saved, so both versions are shown side by side."""
     if not permissions.can_edit_case(current_user, case):
         abort(403)
-    round_before = case.signing_round
     if request.method == "GET":
         form.version.data = case.version
     elif form.validate():
@@ -160,7 +159,6 @@ def _edit_page(case, form, save, template, title, saved=None, **extra):
             flash(str(exc.message), "danger")
             return render_template(template, case=case, form=form, title=title, **extra), exc.status
         if _commit_or_conflict():
-            notify.send(notify.after_edit(case, round_before, current_user))
             flash(_("Saved."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template(template, case=case, form=form, title=title, **extra)
@@ -254,7 +252,6 @@ def remove_child(case_id: int, part: str, child_id: int):
     form = TransitionForm()
     if not form.validate():
         abort(400)
-    round_before = case.signing_round
     try:
         case_service.remove_child(case, current_user, part, child_id, _int(form.version.data))
     except DomainError as exc:
@@ -264,7 +261,6 @@ def remove_child(case_id: int, part: str, child_id: int):
         flash(str(exc.message), "danger")
         return redirect(url_for(".detail", case_id=case.id))
     if _commit_or_conflict():
-        notify.send(notify.after_edit(case, round_before, current_user))
         flash(_("Removed. The entry stays in the case history."), "success")
     return redirect(url_for(".detail", case_id=case.id))
 
@@ -323,7 +319,6 @@ def fire(case_id: int, trigger: str):
             flash(str(reason), "warning")
         return redirect(url_for(".detail", case_id=case.id), code=303)
     if _commit_or_conflict():
-        notify.send(notify.after_fire(case, trigger, current_user))
         flash(_("Done: %(action)s.", action=_trigger_label(trigger)), "success")
     return redirect(url_for(".detail", case_id=case.id), code=303)
 

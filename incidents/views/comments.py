@@ -72,7 +72,7 @@ def create(case_id: int):
             abort(403)
         flash(str(exc.message), "danger")
         return _back(case.id)
+    notify.queue(notify.new_comment(case, comment))  # jobs: sent after the commit, retried
     db.session.commit()
-    notify.send(notify.new_comment(case, comment))  # after the commit; failures only logged
     flash(_("Your comment was added."), "success")
     return _back(case.id)

@@ -18,7 +18,6 @@ from forms.insurer import AnswerForm, ChannelsForm
 from .. import audit, permissions, webhooks
 from ..extensions import db
 from ..models import AnswerKind, InsurerPackage, PackageStatus, Role
-from ..services import deliveries, notify
 from ..services import packages as package_service
 from ..services.errors import DomainError
 from .urlargs import number_arg
@@ -154,7 +153,6 @@ def answer(uid: str):
         db.session.rollback()
         flash(str(exc.message), "danger")
         return redirect(url_for(".package", uid=uid), code=303)
-    notify.send(deliveries.answered(pkg))
     flash(_("Your answer is recorded and the employer is told."), "success")
     return redirect(url_for(".package", uid=uid), code=303)
 

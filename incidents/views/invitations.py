@@ -15,7 +15,7 @@ from .. import permissions
 from ..auth import find_user, hash_password
 from ..extensions import db
 from ..labels import lang
-from ..mail import send_mail
+from ..mail import queue_mail
 from ..models import Case, Role, User
 from ..services import invitations as service
 from ..services.errors import DomainError
@@ -78,21 +78,9 @@ def create(case_id: int):
         else:
             subject, body = service.render_mail(invitation, token, case, current_user)
             email = invitation.email
+            queue_mail([email], subject, body)  # a job: sent after the commit, retried
             db.session.commit()
-            try:  # after the commit: a mail never goes out for an invitation not saved
-                send_mail([email], subject, body)
-            except Exception:
-                current_app.logger.exception("invitation mail to %s not sent", email)
-                flash(
-                    _(
-                        "The invitation was saved but the mail to %(email)s could not be sent. "
-                        "Revoke it and invite again later.",
-                        email=email,
-                    ),
-                    "danger",
-                )
-            else:
-                flash(_("Invitation sent to %(email)s.", email=email), "success")
+            flash(_("Invitation sent to %(email)s.", email=email), "success")
             return _back(case)
     return render_template("invitations/new.html", case=case, form=form)
 

@@ -25,7 +25,7 @@ from forms.password import ForgotPasswordForm, ResetPasswordForm
 
 from ..auth import find_user, hash_password, locked_for, record_failure, record_success
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import queue_mail
 from ..models import User
 from ..models.timeutil import to_local, utcnow
 from .auth import bp
@@ -112,18 +112,14 @@ def forgot_password():
     if not form.validate_on_submit():
         return render_template("auth/forgot.html", form=form, sent=False)
     email = form.email.data.strip().lower()
-    user, mail = None, None
     if locked_for(_mail_key(email)) is None:  # over the limit: the same answer, no mail
         record_failure(_mail_key(email))
         user = find_user(email)
         if user is not None and user.active:
-            mail = _render_mail(user)
+            # a job sent after the commit: a failing server neither fails nor slows this answer,
+            # so it does not reveal whether the account exists
+            queue_mail([user.email], *_render_mail(user))
     db.session.commit()
-    if mail is not None:
-        try:  # after the commit, like every mail; a failure must not reveal the account
-            send_mail([user.email], *mail)
-        except Exception:
-            current_app.logger.exception("password reset mail to user %s not sent", user.id)
     return render_template("auth/forgot.html", form=form, sent=True)
 
 

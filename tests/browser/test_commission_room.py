@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
+from incidents import jobs
 from incidents.extensions import db
 from incidents.models import CaseStatus, CommissionRole, Represents, Signature
 from incidents.services import cases
@@ -65,6 +66,7 @@ def _login(page: Page, base: str, email: str, password: str) -> None:
 
 
 def _invitation_link(mail_dir: Path, email: str) -> str:
+    jobs.run_due()  # the mails are jobs: the tests' app runs them by hand
     for path in sorted(mail_dir.glob("*.eml")):
         msg = message_from_bytes(path.read_bytes(), policy=policy.default)
         if msg["To"] == email:
