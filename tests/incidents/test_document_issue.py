@@ -1,0 +1,139 @@
+"""One way to issue a document (no revision when nothing it says changed), and every download
+of a stored file refused when the file no longer matches its SHA-256."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from PIL import Image
+
+from incidents.models import GeneratedDocument
+from incidents.services import cases, documents, evidence
+from tests import factories
+from tests.test_api import Api
+
+FINDINGS = {
+    "event_type_code": "05",
+    "equipment": "Щит ЩР-1",
+    "workplace_assessment": "класс 2",
+    "work_related": True,
+    "work_related_ground": "Уточнено комиссией",
+}
+
+
+def _acts(case):
+    return [d for d in case.documents if d.kind == "act_n1" and d.language == "ru"]
+
+
+def test_edits_that_change_nothing_the_act_says_keep_one_revision(app, world, db, client):
+    case = factories.make_case(world)
+    factories.advance_to(case, world, "act_drafted")
+    cases.update_findings(case, world.specialist, FINDINGS, case.version)
+    db.session.commit()
+    assert [d.version for d in _acts(case)] == [1, 2]
+    for _ in range(3):  # saved again and again with the same data
+        cases.update_findings(case, world.specialist, dict(FINDINGS), case.version)
+        db.session.commit()
+    assert [d.version for d in _acts(case)] == [1, 2]
+    api = Api(client, world.specialist)
+    listed = api.ok("GET", f"/cases/{case.id}/documents")["items"]
+    assert sorted(d["version"] for d in listed if d["kind"] == "act_n1") == [1, 1, 2, 2]
+    # a change of what the act says: exactly one new revision per language
+    cases.update_findings(case, world.specialist, {"equipment": "Щит ЩР-2"}, case.version)
+    db.session.commit()
+    assert [d.version for d in _acts(case)] == [1, 2, 3]
+    current = [d for d in _acts(case) if d.current]
+    assert len(current) == 1 and current[0].fingerprint
+    assert "Щит ЩР-2" in documents.doc_templates.docx_text(documents.read(current[0]))
+
+
+def test_every_issued_revision_differs_in_what_it_says(app, world, db):
+    case = factories.make_case(world)
+    factories.advance_to(case, world, "closed")
+    db.session.commit()
+    by_key: dict = {}
+    for d in db.session.scalars(db.select(GeneratedDocument).order_by(GeneratedDocument.id)):
+        key = (d.kind, d.language, d.victim_id, d.addressee)
+        by_key.setdefault(key, []).append(d.fingerprint)
+    for key, prints in by_key.items():
+        assert len(prints) == len(set(prints)), key  # no byte-identical re-issue kept
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+# Every route that sends a stored file, found in the URL map by its shape, and how to reach
+# it in a test. A new file route fails `test_every_file_route_is_known` until it is added.
+FILE_ROUTE = re.compile(r"/documents/<|/evidence/<[^>]+>(/thumb)?$|/file$|/files/<|\.zip$")
+
+
+def _file_urls(case, doc, ev):
+    return {
+        "cases.download": (f"/documents/{doc.id}", "web"),
+        "api.download_document": (f"/api/v1/documents/{doc.id}", "api"),
+        "evidence.download": (f"/cases/{case.id}/evidence/{ev.id}", "web"),
+        "evidence.thumb": (f"/cases/{case.id}/evidence/{ev.id}/thumb", "web"),
+        # reached in tests/test_insurer_packages.py and tests/test_tracks.py; their reads go
+        # through the same storage.read and the same send_stored
+        "records.track_file": None,
+        "insurer.download": None,
+        "insurer.download_zip": None,
+        "api.package_file": None,
+    }
+
+
+def test_every_file_route_is_known(app):
+    routes = {r.endpoint for r in app.url_map.iter_rules() if FILE_ROUTE.search(r.rule)}
+    assert routes == KNOWN
+
+
+KNOWN = {
+    "cases.download",
+    "api.download_document",
+    "evidence.download",
+    "evidence.thumb",
+    "records.track_file",
+    "insurer.download",
+    "insurer.download_zip",
+    "api.package_file",
+}
+
+
+def _tamper(sha256, suffix):
+    path = documents.store_path(sha256, suffix)
+    path.write_bytes(path.read_bytes() + b"tampered")
+
+
+def test_a_tampered_file_is_refused_by_every_download(app, world, db, client, client_for):
+    world.specialist.language = "ky"  # the web answers in the user's language
+    case = factories.make_case(world)
+    ev = evidence.upload(case, world.specialist, kind="photo", name="место.jpg", data=_jpeg())
+    db.session.commit()
+    doc = case.documents[0]
+    web = client_for(world.specialist)
+    api = Api(client, world.specialist)
+    urls = {k: v for k, v in _file_urls(case, doc, ev).items() if v is not None}
+    for url, side in urls.values():  # intact: sent
+        r = web.get(url) if side == "web" else api.client.get(url, headers=_auth(api))
+        assert r.status_code == 200, url
+    _tamper(doc.sha256, ".docx")
+    _tamper(ev.sha256, ".jpg")
+    _tamper(ev.thumb_sha256, evidence.THUMB_SUFFIX)
+    for endpoint, (url, side) in urls.items():
+        if side == "web":
+            r = web.get(url)
+            assert r.status_code == 410, endpoint
+            assert "Сакталган файл бузулган" in r.get_data(as_text=True), endpoint
+        else:
+            r = api.client.get(url, headers={**_auth(api), "Accept-Language": "ru"})
+            assert r.status_code == 410, endpoint
+            assert r.json["error"].startswith("Сохранённый файл повреждён"), endpoint
+        assert b"tampered" not in r.data
+
+
+def _auth(api):
+    return {"Authorization": f"Bearer {api.token}"}
