@@ -7,13 +7,16 @@ the audit chain records with the flush (incidents/audit.py watches generated_doc
 
 A re-issue that would say what the current revision says issues nothing. The bytes cannot
 tell: every file is stamped with the audit chain's head and its issue date, and a DOCX is a ZIP
-with timestamps. What a document says is its *fingerprint*: the SHA-256 of the template
-context as canonical JSON, built with `now` fixed (FINGERPRINT_NOW) so the dates that merely
-stand for "today" do not count, plus the template file and every embedded image. It is stored
-on the row; rows issued before it was recorded have none and are re-issued once."""
+with timestamps. What a document says is its *fingerprint*: the SHA-256 of the part of
+the template context its template reads, as canonical JSON, built with `now` fixed
+(FINGERPRINT_NOW) so the dates that merely stand for "today" do not count; plus the template
+file and every embedded image. Chosen over comparing the rendered text: it needs no render to
+decide, and the stamp (audit head, issue date) is not part of it. It is stored on the row;
+rows issued before it was recorded have none and are re-issued once."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -130,12 +133,26 @@ def _materials(case: Case) -> list[tuple]:
 FINGERPRINT_NOW = datetime(2000, 1, 1)
 
 
+@functools.cache
+def _shown(kind: str, language: str) -> dict[str, frozenset[str] | None]:
+    return doc_templates.shown(kind, language)  # parsed once per template and process
+
+
 def fingerprint(kind: str, language: str, context: dict, images: dict | None = None) -> str:
-    """The SHA-256 of what a document says: its context (canonical JSON; dates and other
-    values as their text), its template file and its images."""
+    """The SHA-256 of what a document says: the part of its context its template reads
+    (doc_templates.shown: a context carries more than each template shows) as canonical JSON,
+    dates and other values as their text; its template file; its images."""
     h = hashlib.sha256()
     h.update(doc_templates.template_path(kind, language).read_bytes())
-    text = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str)
+    shown = {}
+    for key, attrs in _shown(kind, language).items():
+        if key not in context:
+            continue
+        value = context[key]
+        if attrs is not None and isinstance(value, dict):
+            value = {attr: value.get(attr) for attr in sorted(attrs)}
+        shown[key] = value
+    text = json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str)
     h.update(hashlib.sha256(text.encode()).digest())
     for key in sorted(images or {}):
         h.update(key.encode())

@@ -137,3 +137,70 @@ def test_a_tampered_file_is_refused_by_every_download(app, world, db, client, cl
 
 def _auth(api):
     return {"Authorization": f"Bearer {api.token}"}
+
+
+def test_the_disease_notice_is_reissued_only_when_it_changes(app, world, db, client):
+    """Filled in step by step through the API while the case stands "suspected" (where the
+    notice follows the case's data): it once reached a revision per save."""
+    api = Api(client, world.specialist)
+    case = api.ok("POST", "/diseases", _disease_body(), status=201)
+    url = f"/cases/{case['id']}"
+    conditions = {
+        "sanitary_body": "ДПЗиГСЭН",
+        "described_on": factories.ago(1).strftime("%Y-%m-%d"),
+        "conditions_class": "3.4",
+    }
+    factor = {"name": "Толуол", "measured": "480", "limit": "50", "unit": "мг/м³"}
+    preliminary = {
+        "form": "acute",
+        "health_organisation": "ГКБ № 1",
+        "preliminary_diagnosis": "Острое отравление толуолом",
+        "preliminary_icd10": "T52.2",
+    }
+    steps = [
+        ("PUT", f"{url}/disease/conditions", conditions, 200),
+        ("PUT", f"{url}/disease/conditions", conditions, 200),
+        ("POST", f"{url}/factors", factor, 201),
+        ("POST", f"{url}/factors", {**factor, "name": "Ксилол"}, 201),
+        ("PUT", f"{url}/disease/conditions", {**conditions, "ppe": "Респиратор"}, 200),
+        ("PUT", f"{url}/disease/preliminary", preliminary, 200),  # what it said already
+    ]
+    for method, path, body, status in steps:
+        api.ok(method, path, body, status=status)
+        assert [d["version"] for d in _notices(api, case)] == [1], path
+    # the notice names the health organisation: a change of it is one new revision
+    api.ok("PUT", f"{url}/disease/preliminary", {**preliminary, "health_organisation": "ЦСМ № 7"})
+    notices = _notices(api, case)
+    assert sorted(d["version"] for d in notices) == [1, 2]
+    auth = {"Authorization": f"Bearer {api.token}"}
+    texts = [
+        documents.doc_templates.docx_text(client.get(d["download_url"], headers=auth).data)
+        for d in sorted(notices, key=lambda d: d["version"])
+    ]
+    assert "ГКБ № 1" in texts[0] and "ЦСМ № 7" in texts[1]
+
+
+def _disease_body() -> dict:
+    return {
+        "form": "acute",
+        "occurred_at": factories.ago(10).strftime("%Y-%m-%dT%H:%M"),
+        "reported_at": factories.ago(2).strftime("%Y-%m-%dT%H:%M"),
+        "health_organisation": "ГКБ № 1",
+        "preliminary_diagnosis": "Острое отравление толуолом",
+        "preliminary_icd10": "T52.2",
+        "place": "Окрасочная камера",
+        "work_performed": "Окраска",
+        "circumstances": "Не работала вентиляция",
+        "worker": {
+            "full_name": "Бекболот Сатыбалдиев",
+            "sex": "male",
+            "birth_date": "1990-07-01",
+            "person_category": "employee",
+            "occupation": "Маляр",
+        },
+    }
+
+
+def _notices(api, case) -> list[dict]:
+    listed = api.ok("GET", f"/cases/{case['id']}/documents")["items"]
+    return [d for d in listed if d["kind"] == "disease_notice" and d["language"] == "ru"]
