@@ -8,8 +8,9 @@ import re
 
 from PIL import Image
 
-from incidents.models import GeneratedDocument
-from incidents.services import cases, documents, evidence
+from incidents import jobs
+from incidents.models import GeneratedDocument, PackageStatus
+from incidents.services import cases, documents, evidence, packages
 from tests import factories
 from tests.test_api import Api
 
@@ -71,27 +72,9 @@ def _jpeg() -> bytes:
 FILE_ROUTE = re.compile(r"/documents/<|/evidence/<[^>]+>(/thumb)?$|/file$|/files/<|\.zip$")
 
 
-def _file_urls(case, doc, ev):
-    return {
-        "cases.download": (f"/documents/{doc.id}", "web"),
-        "api.download_document": (f"/api/v1/documents/{doc.id}", "api"),
-        "evidence.download": (f"/cases/{case.id}/evidence/{ev.id}", "web"),
-        "evidence.thumb": (f"/cases/{case.id}/evidence/{ev.id}/thumb", "web"),
-        # reached in tests/test_insurer_packages.py and tests/test_tracks.py; their reads go
-        # through the same storage.read and the same send_stored
-        "records.track_file": None,
-        "insurer.download": None,
-        "insurer.download_zip": None,
-        "api.package_file": None,
-    }
-
-
-def test_every_file_route_is_known(app):
-    routes = {r.endpoint for r in app.url_map.iter_rules() if FILE_ROUTE.search(r.rule)}
-    assert routes == KNOWN
-
-
-KNOWN = {
+# Every route that sends a stored file, found in the URL map by its shape. A new file route
+# fails `test_every_file_route_is_known` until it is added here and to the tampering test.
+FILE_ROUTES = {
     "cases.download",
     "api.download_document",
     "evidence.download",
@@ -103,40 +86,76 @@ KNOWN = {
 }
 
 
+def test_every_file_route_is_known(app):
+    routes = {r.endpoint for r in app.url_map.iter_rules() if FILE_ROUTE.search(r.rule)}
+    assert routes == FILE_ROUTES
+
+
 def _tamper(sha256, suffix):
     path = documents.store_path(sha256, suffix)
     path.write_bytes(path.read_bytes() + b"tampered")
 
 
 def test_a_tampered_file_is_refused_by_every_download(app, world, db, client, client_for):
-    world.specialist.language = "ky"  # the web answers in the user's language
+    world.specialist.language = world.insurer.language = "ky"  # the web's language is theirs
     case = factories.make_case(world)
     ev = evidence.upload(case, world.specialist, kind="photo", name="место.jpg", data=_jpeg())
     db.session.commit()
     doc = case.documents[0]
     web = client_for(world.specialist)
-    api = Api(client, world.specialist)
-    urls = {k: v for k, v in _file_urls(case, doc, ev).items() if v is not None}
-    for url, side in urls.values():  # intact: sent
-        r = web.get(url) if side == "web" else api.client.get(url, headers=_auth(api))
+    r = web.post(
+        f"/cases/{case.id}/tracks/new",
+        data={**TRACK, "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "акт.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 302
+    db.session.expire_all()  # the request saved the case in its own session
+    factories.advance_to(case, world, "insurer_notified")
+    db.session.commit()
+    jobs.run_due()  # builds the insurer's package
+    package = packages.current(case)
+    assert package.status == PackageStatus.ready, package.error
+    track = case.tracks[0]
+    in_package = next(f for f in package.files if f.name.startswith("documents/"))
+    insurer = client_for(world.insurer)
+    insurer_api = Api(client, world.insurer, lang="ru")
+    api = Api(client, world.specialist, lang="ru")
+    urls = {
+        "cases.download": (web, f"/documents/{doc.id}"),
+        "api.download_document": (api, f"/documents/{doc.id}"),
+        "evidence.download": (web, f"/cases/{case.id}/evidence/{ev.id}"),
+        "evidence.thumb": (web, f"/cases/{case.id}/evidence/{ev.id}/thumb"),
+        "records.track_file": (web, f"/cases/{case.id}/tracks/{track.id}/file"),
+        "insurer.download": (insurer, f"/insurer/packages/{package.uid}/files/{in_package.name}"),
+        "insurer.download_zip": (insurer, f"/insurer/packages/{package.uid}/package.zip"),
+        "api.package_file": (insurer_api, f"/packages/{package.uid}/files/{in_package.name}"),
+    }
+    assert set(urls) == FILE_ROUTES
+    for who, url in urls.values():  # intact: sent
+        r = _get(who, url)
         assert r.status_code == 200, url
     _tamper(doc.sha256, ".docx")
     _tamper(ev.sha256, ".jpg")
     _tamper(ev.thumb_sha256, evidence.THUMB_SUFFIX)
-    for endpoint, (url, side) in urls.items():
-        if side == "web":
-            r = web.get(url)
-            assert r.status_code == 410, endpoint
-            assert "Сакталган файл бузулган" in r.get_data(as_text=True), endpoint
-        else:
-            r = api.client.get(url, headers={**_auth(api), "Accept-Language": "ru"})
+    _tamper(track.file_sha256, ".pdf")
+    _tamper(in_package.sha256, in_package.suffix)
+    for endpoint, (who, url) in urls.items():
+        r = _get(who, url)
+        if isinstance(who, Api):
             assert r.status_code == 410, endpoint
             assert r.json["error"].startswith("Сохранённый файл повреждён"), endpoint
+        else:
+            assert r.status_code == 410, endpoint
+            assert "Сакталган файл бузулган" in r.get_data(as_text=True), endpoint
         assert b"tampered" not in r.data
 
 
-def _auth(api):
-    return {"Authorization": f"Bearer {api.token}"}
+TRACK = {
+    "kind": "technical_investigation",
+    "authority": "Госпромнадзор, г. Бишкек",
+    "reference": "ТР-17",
+    "opened_at": factories.ago(2).strftime("%Y-%m-%dT%H:%M"),
+}
 
 
 def test_the_disease_notice_is_reissued_only_when_it_changes(app, world, db, client):
@@ -204,3 +223,7 @@ def _disease_body() -> dict:
 def _notices(api, case) -> list[dict]:
     listed = api.ok("GET", f"/cases/{case['id']}/documents")["items"]
     return [d for d in listed if d["kind"] == "disease_notice" and d["language"] == "ru"]
+
+
+def _get(who, url):
+    return who("GET", url) if isinstance(who, Api) else who.get(url)
