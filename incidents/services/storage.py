@@ -22,7 +22,7 @@ from typing import BinaryIO, Protocol
 
 from flask import current_app
 
-KEY = re.compile(r"([0-9a-f]{2})/(([0-9a-f]{64})(\.[0-9A-Za-z]{1,10})?)")
+KEY = re.compile(r"([0-9a-f]{2})/((\1[0-9a-f]{62})(\.[0-9A-Za-z]+)?)")
 TEMP_SUFFIX = ".part"
 CHUNK = 1 << 20
 
@@ -44,9 +44,10 @@ def key_for(sha256: str, suffix: str = "") -> str:
 
 
 class Store(Protocol):
-    def put(self, data: bytes | BinaryIO, suffix: str = "") -> str:
+    def put(self, data: bytes | BinaryIO, suffix: str = "", sha256: str | None = None) -> str:
         """Keep `data` (bytes or a readable binary stream); its key. Writing the same
-        content twice keeps one file."""
+        content twice keeps one file. With `sha256`, content that does not hash to it is not
+        kept (DamagedFile)."""
 
     def open(self, key: str) -> BinaryIO:
         """The stored file as a binary stream (FileNotFoundError when there is none)."""
@@ -70,26 +71,41 @@ class LocalStore:
             raise ValueError(f"not a store key: {key!r}")
         return self.root / key
 
-    def put(self, data: bytes | BinaryIO, suffix: str = "") -> str:
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=TEMP_SUFFIX)
-        digest = hashlib.sha256()
+    def put(self, data: bytes | BinaryIO, suffix: str = "", sha256: str | None = None) -> str:
+        if isinstance(data, bytes | bytearray | memoryview):
+            digest = hashlib.sha256(data).hexdigest()
+            if sha256 is not None and digest != sha256:
+                raise DamagedFile(key_for(sha256, suffix))
+            key = key_for(digest, suffix)
+            if not self.path(key).exists():
+                # the temp file beside its final name, as the store always wrote them
+                self._place(self.path(key).parent, key, lambda fh: fh.write(data))
+            return key
+        found = hashlib.sha256()
+
+        def copy(fh) -> None:
+            while chunk := data.read(CHUNK):
+                found.update(chunk)
+                fh.write(chunk)
+
+        # the hash is known only once read: with `sha256` the temp file goes beside its name
+        folder = self.root / sha256[:2] if sha256 else self.root
+        return self._place(folder, None, copy, found, suffix, sha256)
+
+    def _place(self, folder: Path, key, write, found=None, suffix="", sha256=None) -> str:
+        """Write a temp file in `folder` (`write(fh)`), fsync it, rename it to its key."""
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=TEMP_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as fh:
-                if isinstance(data, bytes | bytearray | memoryview):
-                    digest.update(data)
-                    fh.write(data)
-                else:
-                    while chunk := data.read(CHUNK):
-                        digest.update(chunk)
-                        fh.write(chunk)
+                write(fh)
                 fh.flush()
                 os.fsync(fh.fileno())
-            key = key_for(digest.hexdigest(), suffix)
+            if key is None:
+                key = key_for(found.hexdigest(), suffix)
+                if sha256 is not None and found.hexdigest() != sha256:
+                    raise DamagedFile(key_for(sha256, suffix))
             path = self.path(key)
-            if path.exists():
-                Path(tmp).unlink(missing_ok=True)
-                return key
             path.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, path)
         except BaseException:
@@ -111,15 +127,22 @@ class LocalStore:
         return digest.hexdigest() == sha256
 
     def iterate(self) -> Iterator[str]:
+        for key, ok in self.entries():
+            if ok:
+                yield key
+
+    def entries(self) -> Iterator[tuple[str, bool]]:
+        """Every entry of the store's folders as (relative path, whether it is a stored file);
+        a stray (a temp file, a symlink, a foreign name) is there for reports, never a key."""
         if not self.root.is_dir():
             return
         for folder in sorted(self.root.iterdir()):
             if folder.is_symlink() or not folder.is_dir():
+                yield folder.name, False
                 continue
             for path in sorted(folder.iterdir()):
                 key = f"{folder.name}/{path.name}"
-                if KEY.fullmatch(key) and path.is_file() and not path.is_symlink():
-                    yield key
+                yield key, bool(KEY.fullmatch(key)) and path.is_file() and not path.is_symlink()
 
 
 def store() -> LocalStore:
