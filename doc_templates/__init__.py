@@ -10,10 +10,11 @@ from io import BytesIO
 from pathlib import Path
 
 from docx import Document
+from docx.oxml import parse_xml
 from docx.shared import Mm
 from docx.table import Table
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, meta, nodes
 
 from .context import KINDS
 from .formatting import DISEASE_KINDS
@@ -29,6 +30,7 @@ __all__ = [
     "TEMPLATE_DIR",
     "docx_text",
     "render",
+    "shown",
     "template_path",
     "variables",
 ]
@@ -86,6 +88,41 @@ def variables(kind: str, language: str) -> set[str]:
     """The top-level variables a template uses (its side of the contract)."""
     tpl = DocxTemplate(template_path(kind, language))
     return set(tpl.get_undeclared_template_variables(jinja_env=_env()))
+
+
+def shown(kind: str, language: str) -> dict[str, frozenset[str] | None]:
+    """What a template reads of its context: for each top-level variable, the attributes it
+    reads of it (``disease.form`` -> ``{"disease": {"form"}}``), or None when it uses the value
+    whole (prints it, loops over it, passes it to a filter). The part of a context a rendered
+    document can say; the rest of a context is for the other kinds."""
+    tpl = DocxTemplate(template_path(kind, language))
+    source = Document(tpl.template_file)
+    xml = tpl.patch_xml(tpl.xml_to_string(source._element.body))
+    for rel in source.part.rels.values():
+        if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and rel.target_part.blob:
+            xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    ast = _env().parse(xml)
+    top = meta.find_undeclared_variables(ast)
+    attrs: dict[str, set[str]] = {name: set() for name in top}
+    whole: set[str] = set()
+
+    def visit(node, parent) -> None:
+        if isinstance(node, nodes.Name) and node.ctx == "load" and node.name in top:
+            if isinstance(parent, nodes.Getattr) and parent.node is node:
+                attrs[node.name].add(parent.attr)
+            elif (
+                isinstance(parent, nodes.Getitem)
+                and parent.node is node
+                and isinstance(parent.arg, nodes.Const)
+            ):
+                attrs[node.name].add(str(parent.arg.value))
+            else:
+                whole.add(node.name)
+        for child in node.iter_child_nodes():
+            visit(child, node)
+
+    visit(ast, None)
+    return {name: None if name in whole else frozenset(attrs[name]) for name in top}
 
 
 def _block_lines(container) -> list[str]:

@@ -312,6 +312,9 @@ class GeneratedDocument(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     superseded_at: Mapped[datetime | None]
     frozen: Mapped[bool] = mapped_column(default=False)
+    # the SHA-256 of what the document says (services/documents.fingerprint): a re-issue that
+    # would say the same keeps this revision; None on rows issued before it was recorded
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     case: Mapped[Case] = relationship(back_populates="documents")
     victim: Mapped[Victim | None] = relationship()

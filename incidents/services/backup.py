@@ -25,12 +25,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import inspect, select, text
 
 from ..extensions import db
 from ..jsonvalues import iso
 from ..models.timeutil import utcnow
+from . import storage
 from .backup_codec import codecs
 
 FORMAT = "incidents-backup"
@@ -65,11 +65,16 @@ def document_file(path: str) -> str:
 def copy_verified(source: Path, target: Path, sha256: str) -> int:
     """Copy one file, hashing as it goes; it appears under its name (temp file, fsync, rename)
     only when its SHA-256 is `sha256`. Its size."""
+    with source.open("rb") as src:
+        return _copy_stream(src, str(source), target, sha256)
+
+
+def _copy_stream(src, label: str, target: Path, sha256: str) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+        with os.fdopen(fd, "wb") as out:
             while chunk := src.read(CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
@@ -77,7 +82,7 @@ def copy_verified(source: Path, target: Path, sha256: str) -> int:
             os.fsync(out.fileno())
             size = out.tell()
         if digest.hexdigest() != sha256:
-            raise BackupError(f"{source}: its SHA-256 is {digest.hexdigest()}, not {sha256}")
+            raise BackupError(f"{label}: its SHA-256 is {digest.hexdigest()}, not {sha256}")
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -143,22 +148,17 @@ def dump_table(conn, table, out: Path) -> dict:
     }
 
 
-def _copy_store(store: Path, out: Path) -> tuple[list[dict], list[str]]:
+def _copy_store(store: storage.LocalStore, out: Path) -> tuple[list[dict], list[str]]:
     """Every stored file, checked against its name while copied; (copied, skipped)."""
     copied, skipped = [], []
-    folders = sorted(store.iterdir()) if store.is_dir() else []
-    for folder in folders:
-        if folder.is_symlink() or not folder.is_dir():
-            skipped.append(folder.name)
+    for key, stored in store.entries():
+        match = STORED_PATH.fullmatch(key)
+        if not stored or not match:
+            skipped.append(key)
             continue
-        for path in sorted(folder.iterdir()):
-            relative = f"{folder.name}/{path.name}"
-            match = STORED_PATH.fullmatch(relative)
-            if path.is_symlink() or not path.is_file() or not match:
-                skipped.append(relative)
-                continue
-            size = copy_verified(path, out / document_file(relative), match.group(2))
-            copied.append({"path": relative, "bytes": size, "sha256": match.group(2)})
+        with store.open(key) as src:
+            size = _copy_stream(src, str(store.path(key)), out / document_file(key), match.group(2))
+        copied.append({"path": key, "bytes": size, "sha256": match.group(2)})
     return copied, skipped
 
 
@@ -173,7 +173,7 @@ def create(out_dir: Path | str) -> dict:
         revision = alembic_revision(conn)
         dialect = conn.dialect.name
         tables = [dump_table(conn, table, out) for table in db.metadata.sorted_tables]
-    documents, skipped = _copy_store(Path(current_app.config["DOCUMENT_STORE"]), out)
+    documents, skipped = _copy_store(storage.store(), out)
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

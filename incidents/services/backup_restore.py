@@ -13,15 +13,14 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, literal, select
 
 from ..extensions import db
+from . import storage
 from .backup import (
     BATCH,
     BackupError,
     alembic_revision,
-    copy_verified,
     document_file,
     read_manifest,
     table_file,
@@ -102,6 +101,21 @@ def _reset_sequence(conn, table) -> None:
     )
 
 
+def _restore_file(store: storage.LocalStore, source: Path, path: str, sha256: str) -> int:
+    """Put one backed-up file into the store under `path`, only if it hashes to `sha256` and
+    `path` is where the store keeps such a file; its size."""
+    match = storage.KEY.fullmatch(path)
+    if match is None or match.group(3) != sha256:
+        raise BackupError(f"{path!r}: not where the store keeps a file of SHA-256 {sha256}")
+    suffix = match.group(4) or ""
+    try:
+        with source.open("rb") as src:
+            store.put(src, suffix, sha256=sha256)
+    except storage.DamagedFile:
+        raise BackupError(f"{source}: its SHA-256 is not {sha256}") from None
+    return source.stat().st_size
+
+
 def restore(backup_dir: Path | str) -> dict:
     """Restore the backup in `backup_dir` into this (empty) installation; a summary."""
     root = Path(backup_dir)
@@ -110,7 +124,7 @@ def restore(backup_dir: Path | str) -> dict:
     with db.engine.connect() as conn:
         check_target(conn, manifest)  # cheap refusals before hashing everything
     verify(root)
-    store = Path(current_app.config["DOCUMENT_STORE"])
+    store = storage.store()
     rows = files = size = 0
     with db.engine.begin() as conn:
         if conn.dialect.name == "sqlite":
@@ -123,7 +137,7 @@ def restore(backup_dir: Path | str) -> dict:
             rows += insert_rows(conn, root, table)
         for document in manifest["documents"]:
             name = document_file(document["path"])
-            size += copy_verified(root / name, store / document["path"], document["sha256"])
+            size += _restore_file(store, root / name, document["path"], document["sha256"])
             files += 1
         if conn.dialect.name == "postgresql":
             for table in tables:

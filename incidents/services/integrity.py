@@ -17,7 +17,6 @@ which writers wait: fine for the small stores of the embedded default, not for a
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import heapq
 import os
 import re
@@ -30,10 +29,11 @@ from itertools import groupby
 from pathlib import Path, PurePath
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 from ..extensions import db
 from ..models import Evidence, GeneratedDocument, InsurerPackage, PackageFile, ParallelTrack
+from . import storage
 from .evidence import SUFFIXES, THUMB_SUFFIX
 
 FANOUT = re.compile(r"[0-9a-f]{2}")  # store_path: <store>/<sha[:2]>/<sha><suffix>
@@ -183,11 +183,6 @@ def _files(root: Path, stats: Counter, strays: list[Problem]) -> Iterator[os.Dir
             strays.append(Problem(ORPHAN, entry.path))
 
 
-def _digest(path: str) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
 def _match(root: Path, sha: str, refs: list[_Ref], files: list, deep: bool):
     on_disk = {f.name: f for f in files}
     wanted = {r.sha256 + r.suffix for r in refs}
@@ -197,7 +192,7 @@ def _match(root: Path, sha: str, refs: list[_Ref], files: list, deep: bool):
             yield Problem(MISSING, str(root / sha[:2] / name), ref.row)
     if deep:
         for name in sorted(wanted & on_disk.keys()):
-            if _digest(on_disk[name].path) != sha:
+            if not storage.LocalStore(root).verify(f"{sha[:2]}/{name}", sha):
                 for ref in refs:
                     if ref.sha256 + ref.suffix == name:
                         yield Problem(CORRUPT, on_disk[name].path, ref.row)
@@ -209,7 +204,7 @@ def problems(deep: bool = False, stats: Counter | None = None) -> Iterator[Probl
     """Every problem of the store against the database, as found (streamed); `stats` counts
     the file references ("rows") and the files ("files") read."""
     stats = Counter() if stats is None else stats
-    root = Path(current_app.config["DOCUMENT_STORE"])
+    root = storage.store().root
     strays: list[Problem] = []
     by_ref = groupby(_refs(stats), key=lambda r: r.sha256)
     by_file = groupby(_files(root, stats, strays), key=lambda f: f.name[:64])
@@ -244,10 +239,14 @@ def scan(deep: bool = False, keep: int | None = None) -> Report:
 def clean_temp(max_age: float = TEMP_MAX_AGE) -> list[str]:
     """Remove the store's `*.part` files older than `max_age` seconds, and nothing else; their
     paths. A younger one may belong to a write in flight."""
-    root = Path(current_app.config["DOCUMENT_STORE"])
+    root = storage.store().root
     cutoff = time.time() - max_age
     removed = []
-    for entry in _walk(root):
+    # a stream stored without its hash known is written beside the folders (services/storage)
+    loose = []
+    if root.is_dir():
+        loose = [e for e in os.scandir(root) if e.is_file(follow_symlinks=False)]
+    for entry in [*loose, *_walk(root)]:
         if entry.name.endswith(TEMP_SUFFIX) and entry.stat().st_mtime < cutoff:
             Path(entry.path).unlink(missing_ok=True)
             removed.append(entry.path)

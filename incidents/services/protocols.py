@@ -158,7 +158,7 @@ def _image_bytes(ev: Evidence) -> bytes:
     try:
         return documents.read_stored(ev.sha256, suffix)
     except FileNotFoundError:
-        from . import evidence
+        from . import evidence  # the evidence service imports this module's neighbours
 
         return evidence.read(ev)
 
@@ -290,8 +290,9 @@ def _filename(case: Case, kind: str, protocol: Protocol, language: str, version:
 def issue_protocol(
     case: Case, protocol: Protocol, kind: str, actor: User | None
 ) -> list[GeneratedDocument]:
-    """Render the protocol in every document language as a new version of it, superseding the
-    earlier versions of the same protocol. Rendering errors propagate (the caller rolls back)."""
+    """Issue the protocol in every document language (documents.issue_document): a new version
+    supersedes the earlier ones of the same protocol, unless it would say the same. Its current
+    documents. Rendering errors propagate (the caller rolls back)."""
     if kind not in ("scene_protocol", "interview_protocol") or kind != kind_of(protocol):
         raise ValueError(f"{kind!r} is not the document of this protocol")
     rules = for_case(case)
@@ -303,31 +304,26 @@ def issue_protocol(
     )
     issued = []
     for language in current_app.config["DOCUMENT_LANGUAGES"]:
-        context = build_context(
-            case, kind, language, rules=rules, now=now, protocol=protocol, photos=chosen
-        )
-        data = documents.render(kind, language, context, now=now, images=images)
-        previous = [
-            d
-            for d in case.documents
-            if d.kind == kind and d.language == language and d.addressee == key
-        ]
-        for old in previous:
-            if old.superseded_at is None:
-                old.superseded_at = now
-        version = max((d.version for d in previous), default=0) + 1
-        doc = GeneratedDocument(
-            kind=kind,
-            language=language,
-            version=version,
+
+        def build(at, language=language):
+            return build_context(
+                case, kind, language, rules=rules, now=at, protocol=protocol, photos=chosen
+            )
+
+        def name(version, language=language):
+            return _filename(case, kind, protocol, language, version)
+
+        doc, _new = documents.issue_document(
+            case,
+            kind,
+            language,
+            build,
+            now=now,
+            actor=actor,
+            filename=name,
             addressee=key,
-            filename=_filename(case, kind, protocol, language, version),
-            sha256=documents.store_upload(data, ".docx"),
-            size=len(data),
-            created_by_id=actor.id if actor else None,
-            created_at=now,
+            images=images,
         )
-        case.documents.append(doc)
         issued.append(doc)
     db.session.flush()
     return issued

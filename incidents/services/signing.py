@@ -171,25 +171,29 @@ def issue_dissent(
     case; its version is the signing round, its file name names the member."""
     rules = for_case(case)
     kind = DocumentKind.dissent.value
+    tag = _member_tag(member)
     issued = []
     for language in current_app.config["DOCUMENT_LANGUAGES"]:
-        context = build_context(
-            case, kind, language, rules=rules, now=now, member=member, dissent=text
-        )
-        data = documents.render(kind, language, context, now=now)
-        doc = GeneratedDocument(
-            kind=kind,
-            language=language,
+
+        def build(at, language=language):
+            return build_context(
+                case, kind, language, rules=rules, now=at, member=member, dissent=text
+            )
+
+        def name(version, language=language):
+            return documents.file_name(case, kind, language, version, tag)
+
+        doc, _new = documents.issue_document(
+            case,
+            kind,
+            language,
+            build,
+            now=now,
+            actor=actor,
+            filename=name,
+            addressee=tag,
             version=case.signing_round,
-            filename=documents._filename(
-                case, kind, language, case.signing_round, addressee=_member_tag(member)
-            ),
-            sha256=documents.store_upload(data, ".docx"),
-            size=len(data),
-            created_by_id=actor.id if actor else None,
-            created_at=now,
         )
-        case.documents.append(doc)
         issued.append(doc)
     db.session.flush()
     return issued

@@ -3,7 +3,7 @@ blueprint of api.py, which authenticates every request and checks the scope decl
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, jsonify, request, send_file, url_for
+from flask import abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
@@ -30,6 +30,7 @@ from ..services import documents as document_service
 from . import api_json as js
 from .api import bp
 from .api_schemas import PART_COMPONENTS
+from .files import send_stored
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_PER_PAGE = 100
@@ -382,11 +383,8 @@ def download_document(document_id: int):
     document = db.session.get(GeneratedDocument, document_id)
     if document is None or not permissions.can_download(g.api_user, document):
         abort(404)
+    data = document_service.read(document)  # checked against its SHA-256, as on the web
     audit.downloaded(document.case_id, file="document", id=document.id, sha256=document.sha256)
-    return send_file(
-        document_service.store_path(document.sha256),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name=document.filename,
-        etag=document.sha256,
+    return send_stored(
+        data, document.sha256, mimetype=DOCX, as_attachment=True, download_name=document.filename
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -12,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -39,6 +37,7 @@ from ..services import cases as case_service
 from ..services import deadlines
 from ..services import documents as document_service
 from ..services.errors import Conflict, DomainError
+from .files import send_stored
 from .presenters import differences, timeline
 
 bp = Blueprint("cases", __name__)
@@ -350,10 +349,10 @@ def download(document_id: int):
         abort(404)  # the document of a case the user may not see: as if there were none
     data = document_service.read(document)
     audit.downloaded(document.case_id, file="document", id=document.id, sha256=document.sha256)
-    return send_file(
-        BytesIO(data),
+    return send_stored(
+        data,
+        document.sha256,
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         as_attachment=True,
         download_name=document.filename,
-        etag=document.sha256,
     )

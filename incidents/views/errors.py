@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+from ..services.storage import DamagedFile
 
 # PostgreSQL SQLSTATEs: unique_violation, foreign_key_violation, exclusion_violation,
 # serialization_failure, deadlock_detected, lock_not_available
@@ -97,6 +98,23 @@ def _server_error(_exc):
     )
 
 
+def damaged(exc: DamagedFile):
+    """A download of a stored file that no longer matches its SHA-256 (or is gone): never
+    sent; 410 in the user's language, logged as an error for the administrator (`flask
+    integrity check` lists every such file)."""
+    _rollback()
+    current_app.logger.error(
+        "the stored file is damaged: %s (%s %s)", exc, request.method, request.path
+    )
+    return error_page(
+        410,
+        _(
+            "The stored file is damaged: it no longer matches the copy that was saved, so it "
+            "was not sent. The administrator has been told; it must be restored from a backup."
+        ),
+    )
+
+
 def register_error_pages(app: Flask) -> None:
     app.register_error_handler(
         400, lambda e: error_page(400, _("The request could not be understood."))
@@ -113,4 +131,5 @@ def register_error_pages(app: Flask) -> None:
         ),
     )
     app.register_error_handler(StaleDataError, conflict)
+    app.register_error_handler(DamagedFile, damaged)
     app.register_error_handler(DBAPIError, conflict)

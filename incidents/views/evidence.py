@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, abort, flash, g, redirect, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +15,7 @@ from ..services import evidence as evidence_service
 from ..services.errors import DomainError
 from .cases import _commit_or_conflict, _load
 from .cases import detail as case_detail
+from .files import send_stored
 
 bp = Blueprint("evidence", __name__)
 
@@ -55,13 +54,6 @@ def _get(case: Case, evidence_id: int) -> Evidence:
     if ev is None:
         abort(404)
     return ev
-
-
-def _send(data: bytes, etag: str, **kw):
-    response = send_file(BytesIO(data), etag=etag, max_age=0, **kw)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @bp.get("/cases/<int:case_id>/evidence")
@@ -110,7 +102,7 @@ def download(case_id: int, evidence_id: int):
     ev = _get(_load(case_id), evidence_id)
     data = evidence_service.read(ev)
     audit.downloaded(case_id, file="evidence", id=ev.id, sha256=ev.sha256)
-    return _send(
+    return send_stored(
         data,
         ev.sha256,
         mimetype=ev.content_type,
@@ -125,7 +117,7 @@ def thumb(case_id: int, evidence_id: int):
     data = evidence_service.read_thumb(ev)
     if data is None:
         abort(404)
-    return _send(data, ev.thumb_sha256, mimetype="image/jpeg")
+    return send_stored(data, ev.thumb_sha256, mimetype="image/jpeg")
 
 
 @bp.post("/cases/<int:case_id>/evidence/<int:evidence_id>/remove")

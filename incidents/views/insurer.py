@@ -7,9 +7,8 @@ a package they may not see (a package's existence is not revealed)."""
 from __future__ import annotations
 
 import hashlib
-import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,6 +19,7 @@ from ..extensions import db
 from ..models import AnswerKind, InsurerPackage, PackageStatus, Role
 from ..services import packages as package_service
 from ..services.errors import DomainError
+from .files import send_stored
 from .urlargs import number_arg
 
 bp = Blueprint("insurer", __name__, url_prefix="/insurer")
@@ -104,12 +104,12 @@ def send_package_file(pkg: InsurerPackage, name: str):
     audit.downloaded(
         pkg.case_id, file="package_file", package=pkg.uid, name=name, sha256=file.sha256
     )
-    return send_file(
-        io.BytesIO(data),
+    return send_stored(
+        data,
+        file.sha256,
         mimetype=file.media_type,
         as_attachment=True,
         download_name=name.rpartition("/")[2],
-        etag=file.sha256,
     )
 
 
@@ -124,8 +124,10 @@ def download_zip(uid: str):
     audit.downloaded(
         pkg.case_id, file="package_zip", package=pkg.uid, sha256=hashlib.sha256(data).hexdigest()
     )
-    return send_file(
-        io.BytesIO(data),
+    # every file in it was checked against its SHA-256 as it was read
+    return send_stored(
+        data,
+        None,
         mimetype="application/zip",
         as_attachment=True,
         download_name=name,

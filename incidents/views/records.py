@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,6 +19,7 @@ from ..services import retention
 from ..services import tracks as track_service
 from ..services.errors import DomainError
 from .cases import _edit_page, _load
+from .files import send_stored
 
 bp = Blueprint("records", __name__)
 
@@ -103,12 +102,7 @@ def track_file(case_id: int, track_id: int):
         abort(404)
     data = track_service.read_file(track)
     audit.downloaded(case.id, file="track", id=track.id, sha256=track.file_sha256)
-    return send_file(
-        BytesIO(data),
-        as_attachment=True,
-        download_name=track.file_name,
-        etag=track.file_sha256,
-    )
+    return send_stored(data, track.file_sha256, as_attachment=True, download_name=track.file_name)
 
 
 # -- legal holds ------------------------------------------------------------------------------
