@@ -157,9 +157,10 @@ TARGETS = [
     Target("report", ("/cases/new",), ((CaseForm, "case"), (VictimForm, "victim")), **WORLD),
     Target("report-disease", ("/cases/new-disease",),
            ((DiseaseReportForm, "case"), (VictimForm, "worker")), **WORLD),
-    # the same answer whether or not the address has an account; the mails are counted
+    # the same answer whether or not the address has an account; the mails are counted, and a
+    # mail to an account is a queued job (sent after the commit)
     Target("forgot-password", ("/password/forgot",), ((ForgotPasswordForm, None),), **WORLD,
-           user=None, may_write=frozenset({"login_throttle"})),
+           user=None, may_write=frozenset({"login_throttle", "background_job"})),
     Target("reset-password", ("/password/reset/{reset_token}",), ((ResetPasswordForm, None),),
            **WORLD, user=None),
     Target("channels", ("/insurer/settings",), ((ChannelsForm, None),), **WORLD, user="insurer"),
